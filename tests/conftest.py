@@ -1,0 +1,24 @@
+"""Shared test fixtures.
+
+Tests that need the real data sets (Fashion-MNIST, MNIST test set) are marked ``realdata`` and
+take their folder from the GLASSNET_DATA environment variable. When it is unset or missing, they
+are skipped with a reason that says so; CI prints skip reasons (``pytest -rs``) and sets the
+variable, so an absent data folder is visible, never silent.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def real_data_dir() -> Path:
+    folder = os.environ.get("GLASSNET_DATA")
+    if not folder:
+        pytest.skip("realdata: GLASSNET_DATA is not set; point it at the folder holding "
+                    "fashion-mnist/ and mnist/ (e.g. ../shared/data) to run this test")
+    path = Path(folder)
+    if not path.is_dir():
+        pytest.skip(f"realdata: GLASSNET_DATA={folder!r} is not a folder; the real data sets are absent")
+    return path
