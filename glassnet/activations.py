@@ -1,0 +1,284 @@
+"""Activation functions: a = f(z), and the backward rule dL/dz = dL/da * f'(z).
+
+Each activation is a small object: call it like a function (``relu(x)``, as in Keras) and
+it computes ``forward``; ``backward(z, a, grad_a)`` returns the gradient for its input from the
+input ``z``, the output ``a`` and the upstream gradient ``grad_a``. Layers pass strings
+(``activation="relu"``), these objects, or ``None`` (linear) through :func:`get`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .utils.suggest import unknown_name_error
+
+
+class ActivationFunction:
+    """Base class. Subclass it, with ``forward`` and ``backward``, for a custom activation."""
+
+    name = "activation"
+
+    def __call__(self, x):
+        return self.forward(np.asarray(x))
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name}>"
+
+
+class Linear(ActivationFunction):
+    """a = z."""
+
+    name = "linear"
+
+    def forward(self, z):
+        return z
+
+    def backward(self, z, a, grad_a):
+        return grad_a
+
+
+class ReLU(ActivationFunction):
+    """a = max(z, 0); da/dz = 1 where z > 0, else 0."""
+
+    name = "relu"
+
+    def forward(self, z):
+        return np.maximum(z, 0)
+
+    def backward(self, z, a, grad_a):
+        return grad_a * (z > 0)
+
+
+class LeakyReLU(ActivationFunction):
+    """a = z for z > 0, negative_slope * z otherwise (Keras's function default: 0.2)."""
+
+    name = "leaky_relu"
+
+    def __init__(self, negative_slope: float = 0.2):
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, z):
+        return np.where(z > 0, z, z * z.dtype.type(self.negative_slope))
+
+    def backward(self, z, a, grad_a):
+        return np.where(z > 0, grad_a, grad_a * z.dtype.type(self.negative_slope))
+
+    def get_config(self):
+        return {"negative_slope": self.negative_slope}
+
+
+def _sigmoid(z):
+    # 0.5 * (1 + tanh(z / 2)) equals 1 / (1 + e^-z) and never overflows.
+    half = z.dtype.type(0.5)
+    return half + half * np.tanh(half * z)
+
+
+class Sigmoid(ActivationFunction):
+    """a = 1 / (1 + e^-z); da/dz = a (1 - a)."""
+
+    name = "sigmoid"
+
+    def forward(self, z):
+        return _sigmoid(z)
+
+    def backward(self, z, a, grad_a):
+        return grad_a * a * (1 - a)
+
+
+class Tanh(ActivationFunction):
+    """a = tanh(z); da/dz = 1 - a^2."""
+
+    name = "tanh"
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def backward(self, z, a, grad_a):
+        return grad_a * (1 - a * a)
+
+
+class Softmax(ActivationFunction):
+    """a_i = e^{z_i} / sum_j e^{z_j} over the last axis (shifted by max z for stability).
+
+    Backward: dL/dz = a * (g - sum(g * a)), with g = dL/da. Paired with a cross-entropy loss
+    the model skips this and uses the combined gradient dL/dz = (a - y) / n.
+    """
+
+    name = "softmax"
+
+    def __init__(self, axis: int = -1):
+        self.axis = axis
+
+    def forward(self, z):
+        exp = np.exp(z - z.max(axis=self.axis, keepdims=True))
+        exp /= exp.sum(axis=self.axis, keepdims=True)
+        return exp
+
+    def backward(self, z, a, grad_a):
+        return a * (grad_a - (grad_a * a).sum(axis=self.axis, keepdims=True))
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class ELU(ActivationFunction):
+    """a = z for z > 0, alpha (e^z - 1) otherwise; da/dz = 1 or a + alpha."""
+
+    name = "elu"
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = float(alpha)
+
+    def forward(self, z):
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0))).astype(z.dtype, copy=False)
+
+    def backward(self, z, a, grad_a):
+        return np.where(z > 0, grad_a, grad_a * (a + self.alpha)).astype(z.dtype, copy=False)
+
+    def get_config(self):
+        return {"alpha": self.alpha}
+
+
+class SELU(ActivationFunction):
+    """a = scale * elu(z, alpha) with Klambauer et al.'s fixed scale and alpha."""
+
+    name = "selu"
+    alpha = 1.6732632423543772
+    scale = 1.0507009873554805
+
+    def forward(self, z):
+        negative = self.alpha * np.expm1(np.minimum(z, 0))
+        return (self.scale * np.where(z > 0, z, negative)).astype(z.dtype, copy=False)
+
+    def backward(self, z, a, grad_a):
+        slope = np.where(z > 0, self.scale, a + self.scale * self.alpha)
+        return (grad_a * slope).astype(z.dtype, copy=False)
+
+
+def _erf(x):
+    """Error function, |error| < 1.2e-7 (the Chebyshev fit of Numerical Recipes' erfc)."""
+    t = 1.0 / (1.0 + 0.5 * np.abs(x))
+    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    erfc = t * np.exp(-x * x + poly)
+    return np.where(x >= 0, 1.0 - erfc, erfc - 1.0)
+
+
+class GELU(ActivationFunction):
+    """a = z * Phi(z), Phi the standard normal CDF (exact form, Keras's default);
+    ``approximate=True`` uses the tanh form. da/dz = Phi(z) + z * phi(z)."""
+
+    name = "gelu"
+
+    def __init__(self, approximate: bool = False):
+        self.approximate = bool(approximate)
+
+    def _cdf_and_pdf(self, z):
+        if self.approximate:
+            c = np.sqrt(2 / np.pi)
+            inner = c * (z + 0.044715 * z ** 3)
+            th = np.tanh(inner)
+            cdf = 0.5 * (1 + th)
+            # d/dz of 0.5 (1 + tanh(inner)), divided by z, so that cdf + z * pdf is the slope.
+            pdf = 0.5 * (1 - th * th) * c * (1 + 3 * 0.044715 * z * z)
+            return cdf, pdf
+        cdf = 0.5 * (1 + _erf(z / np.sqrt(2)))
+        pdf = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+        return cdf, pdf
+
+    def forward(self, z):
+        cdf, _ = self._cdf_and_pdf(z)
+        return (z * cdf).astype(z.dtype, copy=False)
+
+    def backward(self, z, a, grad_a):
+        cdf, pdf = self._cdf_and_pdf(z)
+        return (grad_a * (cdf + z * pdf)).astype(z.dtype, copy=False)
+
+    def get_config(self):
+        return {"approximate": self.approximate}
+
+
+class Softplus(ActivationFunction):
+    """a = log(1 + e^z); da/dz = sigmoid(z)."""
+
+    name = "softplus"
+
+    def forward(self, z):
+        return np.logaddexp(z.dtype.type(0), z)
+
+    def backward(self, z, a, grad_a):
+        return grad_a * _sigmoid(z)
+
+
+class Swish(ActivationFunction):
+    """a = z * sigmoid(z) (also called silu); da/dz = s + z s (1 - s)."""
+
+    name = "silu"
+
+    def forward(self, z):
+        return z * _sigmoid(z)
+
+    def backward(self, z, a, grad_a):
+        s = _sigmoid(z)
+        return grad_a * (s + z * s * (1 - s))
+
+
+linear = Linear()
+relu = ReLU()
+leaky_relu = LeakyReLU()
+sigmoid = Sigmoid()
+tanh = Tanh()
+softmax = Softmax()
+elu = ELU()
+selu = SELU()
+gelu = GELU()
+softplus = Softplus()
+silu = swish = Swish()
+
+_BY_NAME = {
+    "linear": linear, "relu": relu, "leaky_relu": leaky_relu, "sigmoid": sigmoid,
+    "tanh": tanh, "softmax": softmax, "elu": elu, "selu": selu, "gelu": gelu,
+    "softplus": softplus, "swish": swish, "silu": silu,
+}
+
+
+def get(identifier) -> ActivationFunction:
+    """An activation from a name, an activation object, or None (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, ActivationFunction):
+        return identifier
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key not in _BY_NAME:
+            raise unknown_name_error("activation", identifier, _BY_NAME)
+        return _BY_NAME[key]
+    if callable(identifier):
+        raise TypeError(
+            f"activation {identifier!r} is a plain function, so glassnet cannot differentiate it. "
+            "Pass a name such as 'relu', or subclass glassnet.activations.ActivationFunction "
+            "with forward(z) and backward(z, a, grad_a).")
+    raise TypeError(f"activation must be a name, an ActivationFunction or None, received {identifier!r}")
+
+
+def serialize(activation: ActivationFunction):
+    if not activation.get_config() and _BY_NAME.get(activation.name) is activation:
+        return activation.name
+    return {"class_name": activation.name, "config": activation.get_config()}
+
+
+def deserialize(config) -> ActivationFunction:
+    if isinstance(config, str) or config is None:
+        return get(config)
+    cls = type(get(config["class_name"]))
+    return cls(**config.get("config", {}))

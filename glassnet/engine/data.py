@@ -1,0 +1,101 @@
+"""Turning what users pass to fit/evaluate/predict into checked float32 arrays.
+
+NumPy arrays of any numeric dtype, nested lists, and pandas DataFrames/Series (through their
+``__array__``, so pandas is never imported) are accepted. Every check happens once per call,
+never per step.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def as_array(data, argument: str, dtype=np.float32) -> np.ndarray:
+    """``data`` as a C-contiguous array of ``dtype``; a clear error for non-numeric or empty data."""
+    if data is None:
+        raise ValueError(f"{argument} is None; pass an array of samples.")
+    if isinstance(data, (dict, str, bytes)):
+        raise TypeError(f"{argument} must be an array, a nested list or a DataFrame, received {type(data).__name__}.")
+    try:
+        array = np.asarray(data)
+    except ValueError as error:
+        raise ValueError(f"{argument} could not be read as an array ({error}); are all samples the same shape?") from None
+    if array.dtype == object or array.dtype.kind in "USV":
+        columns = getattr(data, "dtypes", None)
+        where = ""
+        if columns is not None and hasattr(columns, "items"):
+            bad = [str(name) for name, kind in columns.items() if getattr(kind, "kind", "O") not in "biuf"]
+            where = f" (non-numeric columns: {', '.join(bad)})" if bad else ""
+        raise TypeError(f"{argument} must hold numbers, received dtype {array.dtype}{where}. "
+                        "Convert text or categories to numbers first (e.g. one-hot encode them).")
+    if array.ndim == 0:
+        raise ValueError(f"{argument} must have a sample axis, received a scalar.")
+    if len(array) == 0:
+        raise ValueError(f"{argument} is empty: received shape {array.shape}, with 0 samples.")
+    if dtype is not None:
+        array = np.ascontiguousarray(array, dtype=dtype)
+    return array
+
+
+def check_same_length(x: np.ndarray, y: np.ndarray, x_name: str = "x", y_name: str = "y") -> None:
+    if len(x) != len(y):
+        raise ValueError(f"{x_name} and {y_name} must have the same number of samples, but {x_name} has "
+                         f"{len(x)} and {y_name} has {len(y)}.")
+
+
+def sample_weights(y_labels: np.ndarray, n: int, sample_weight=None, class_weight=None) -> np.ndarray | None:
+    """Per-sample weights from ``sample_weight`` (n,) and/or ``class_weight`` {class: weight}."""
+    weights = None
+    if sample_weight is not None:
+        weights = as_array(sample_weight, "sample_weight").reshape(-1)
+        if len(weights) != n:
+            raise ValueError(f"sample_weight has {len(weights)} values, but x has {n} samples.")
+    if class_weight is not None:
+        if not isinstance(class_weight, dict):
+            raise TypeError(f"class_weight must be a dict {{class index: weight}}, received {type(class_weight).__name__}.")
+        labels = y_labels
+        if labels.ndim > 1 and labels.shape[-1] > 1:
+            labels = labels.argmax(axis=-1)
+        labels = labels.reshape(-1).astype(np.int64)
+        missing = sorted(set(np.unique(labels).tolist()) - set(int(k) for k in class_weight))
+        if missing:
+            raise ValueError(f"class_weight has no weight for class(es) {missing}; give every class in y a weight.")
+        lookup = np.zeros(max(int(k) for k in class_weight) + 1, dtype=np.float32)
+        for key, value in class_weight.items():
+            lookup[int(key)] = value
+        from_classes = lookup[labels]
+        weights = from_classes if weights is None else weights * from_classes
+    return weights
+
+
+def split_validation(arrays, validation_split: float):
+    """Split every array at the same point: the last ``validation_split`` part, as Keras does."""
+    if not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be in (0, 1), received {validation_split!r}")
+    n = len(arrays[0])
+    split_at = int(math.floor(n * (1.0 - validation_split)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(f"validation_split={validation_split} leaves an empty training or validation set "
+                         f"for {n} samples.")
+    train = tuple(None if a is None else a[:split_at] for a in arrays)
+    val = tuple(None if a is None else a[split_at:] for a in arrays)
+    return train, val
+
+
+def batch_slices(n: int, batch_size: int):
+    """Slices of ``batch_size`` consecutive samples; the last one may be shorter."""
+    return [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+
+
+def shuffled(arrays, rng, buffers=None):
+    """The arrays with their samples in one new random order, written into ``buffers`` (from
+    the previous epoch) when given: one gather per epoch, so every batch is a contiguous slice."""
+    order = rng.permutation(len(arrays[0]))
+    if buffers is None:
+        buffers = tuple(None if a is None else np.empty_like(a) for a in arrays)
+    for array, buffer in zip(arrays, buffers):
+        if array is not None:
+            np.take(array, order, axis=0, out=buffer)
+    return buffers

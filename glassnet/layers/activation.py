@@ -1,0 +1,41 @@
+"""Activation: applies an activation function as a layer of its own, a = f(x)."""
+
+from __future__ import annotations
+
+from .. import activations as activations_module
+from .base import Layer
+
+
+class Activation(Layer):
+    """``Activation("softmax")`` after a linear Dense equals ``Dense(..., activation="softmax")``.
+
+    Input and output shape: any, unchanged. Backward: dL/dx = dL/da * f'(x).
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations_module.get(activation)
+
+    def forward(self, x, training=False):
+        a = self.activation.forward(x)
+        self._saved = (x, a)
+        return a
+
+    @property
+    def preactivation(self):
+        return self._saved[0]
+
+    def backward(self, grad_output, need_input_grad=True, grad_is_preactivation=False):
+        if grad_is_preactivation:
+            return grad_output
+        x, a = self._saved
+        return self.activation.backward(x, a, grad_output)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations_module.serialize(self.activation)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["activation"] = activations_module.deserialize(config["activation"])
+        return super().from_config(config)

@@ -1,0 +1,192 @@
+"""The layer contract every glassnet layer follows.
+
+A layer is a small class with four parts, as in Keras plus an explicit backward pass:
+
+- ``__init__`` checks the hyperparameters;
+- ``build(input_shape)`` creates named weights with ``add_weight`` (shapes include the batch
+  axis as ``None``, e.g. ``(None, 784)``);
+- ``forward(x, training=False)`` computes the output and keeps what backward needs;
+- ``backward(grad_output, need_input_grad=True)`` fills each parameter's ``grad`` and returns
+  dL/dx (or ``None`` when the caller, such as the first layer of a model, does not need it).
+
+The base class builds a layer on its first call and checks the input shape, so subclasses hold
+only their maths.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import initializers as initializers_module
+from .. import regularizers as regularizers_module
+from ..utils.naming import to_snake_case, unique_name
+
+
+class Parameter:
+    """A named weight array and its gradient (same shape, same dtype).
+
+    ``value`` and ``grad`` may be views into a model's flat buffers; layers must update them in
+    place (``out=``) rather than rebinding them.
+    """
+
+    __slots__ = ("name", "value", "grad", "trainable", "regularizer")
+
+    def __init__(self, name: str, value: np.ndarray, trainable: bool = True, regularizer=None):
+        self.name = name
+        self.value = value
+        self.grad = np.zeros_like(value)
+        self.trainable = trainable
+        self.regularizer = regularizer
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    def __repr__(self) -> str:
+        return f"<Parameter {self.name} shape={self.value.shape} dtype={self.value.dtype}>"
+
+
+def _as_shape(shape, argument: str, layer: str) -> tuple:
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    try:
+        shape = tuple(None if d is None else int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f'Layer "{layer}": {argument} must be a tuple of ints, received {shape!r}') from None
+    if any(d is not None and d <= 0 for d in shape):
+        raise ValueError(f'Layer "{layer}": {argument} must hold positive sizes, received {shape}')
+    return shape
+
+
+class Layer:
+    """Base class of all layers (see the module docstring for the contract)."""
+
+    def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None,
+                 input_dim: int | None = None, batch_size: int | None = None, dtype=None, **kwargs):
+        if kwargs:
+            unknown = ", ".join(sorted(kwargs))
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {unknown}")
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self.trainable = trainable
+        self.built = False
+        self.parameters: list[Parameter] = []
+        self.input_shape: tuple | None = None
+        self.output_shape: tuple | None = None
+        self.dtype = np.dtype(dtype or "float32")
+        self._declared_input_shape: tuple | None = None
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if input_shape is not None:
+            self._declared_input_shape = (batch_size,) + _as_shape(input_shape, "input_shape", self.name)
+
+    # -- the contract -------------------------------------------------------------------------
+    def build(self, input_shape: tuple) -> None:
+        """Create the weights for inputs of ``input_shape`` (batch axis first, as ``None``)."""
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_output: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        raise NotImplementedError
+
+    # -- helpers for subclasses ---------------------------------------------------------------
+    def add_weight(self, name: str, shape, initializer="glorot_uniform", regularizer=None,
+                   trainable: bool = True) -> Parameter:
+        initializer = initializers_module.get(initializer)
+        value = initializer(shape, dtype=self.dtype)
+        parameter = Parameter(name, value, trainable, regularizers_module.get(regularizer))
+        self.parameters.append(parameter)
+        return parameter
+
+    # -- building and calling -----------------------------------------------------------------
+    def build_for(self, input_shape: tuple) -> tuple:
+        """Build once for ``input_shape`` and return the output shape."""
+        input_shape = tuple(input_shape)
+        if not self.built:
+            self.build(input_shape)
+            self.input_shape = input_shape
+            self.output_shape = self.compute_output_shape(input_shape)
+            self.built = True
+        return self.output_shape
+
+    def check_input_shape(self, shape: tuple) -> None:
+        """Raise a clear error when ``shape`` (batch axis included) does not fit the built layer."""
+        expected = self.input_shape
+        if expected is None:
+            return
+        if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
+            raise ValueError(
+                f'Input to layer "{self.name}" ({type(self).__name__}) is incompatible: expected shape '
+                f"{_shape_text(expected)}, received {_shape_text(shape)}.")
+
+    def __call__(self, x, training: bool = False) -> np.ndarray:
+        x = np.asarray(x)
+        if x.dtype.kind != "f":
+            x = x.astype(self.dtype)
+        if not self.built:
+            self.build_for((None,) + x.shape[1:])
+        self.check_input_shape(x.shape)
+        return self.forward(x, training=training)
+
+    # -- weights ------------------------------------------------------------------------------
+    @property
+    def weights(self) -> list[Parameter]:
+        return list(self.parameters)
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        return [p for p in self.parameters if p.trainable and self.trainable]
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        return [p for p in self.parameters if not (p.trainable and self.trainable)]
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [p.value.copy() for p in self.parameters]
+
+    def set_weights(self, weights) -> None:
+        weights = list(weights)
+        if len(weights) != len(self.parameters):
+            raise ValueError(
+                f'Layer "{self.name}" expects {len(self.parameters)} weight arrays '
+                f"({', '.join(f'{p.name} {p.shape}' for p in self.parameters) or 'none'}), "
+                f"received {len(weights)}.")
+        for parameter, value in zip(self.parameters, weights):
+            value = np.asarray(value)
+            if value.shape != parameter.shape:
+                raise ValueError(
+                    f'Layer "{self.name}": weight "{parameter.name}" has shape {parameter.shape}, '
+                    f"received an array of shape {value.shape}.")
+            parameter.value[...] = value
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(f'Layer "{self.name}" is not built yet, so it has no weights to count. '
+                             "Call it on data or build it with an input shape first.")
+        return int(sum(p.value.size for p in self.parameters))
+
+    # -- configuration ------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
+        if self._declared_input_shape is not None:
+            config["batch_input_shape"] = list(self._declared_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        config = dict(config)
+        batch_input_shape = config.pop("batch_input_shape", None)
+        if batch_input_shape is not None:
+            config["input_shape"] = tuple(batch_input_shape[1:])
+            config["batch_size"] = batch_input_shape[0]
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _shape_text(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

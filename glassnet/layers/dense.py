@@ -1,0 +1,105 @@
+"""Dense: the fully connected layer, a = f(x W + b)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations as activations_module
+from .. import initializers as initializers_module
+from .. import regularizers as regularizers_module
+from .base import Layer
+
+
+class Dense(Layer):
+    """Fully connected layer: ``z = x @ kernel + bias``, ``a = activation(z)``.
+
+    Args:
+        units: number of outputs.
+        activation: name or activation object; ``None`` means linear.
+        use_bias: add ``bias``.
+        kernel_initializer, bias_initializer: Keras defaults ``glorot_uniform`` and ``zeros``.
+        kernel_regularizer, bias_regularizer: e.g. ``"l2"`` or ``regularizers.L2(1e-4)``.
+
+    Input shape: ``(batch, ..., in)``. Output shape: ``(batch, ..., units)``.
+    Kernel: ``(in, units)``; bias: ``(units,)``.
+
+    Backward, with g = dL/da and dz = g * f'(z):
+    ``dW = x^T dz``, ``db = sum over the batch of dz``, ``dx = dz W^T``.
+    """
+
+    def __init__(self, units: int, activation=None, use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f'Dense "{self.name}": units must be a positive integer, received {units!r}')
+        self.units = int(units)
+        self.activation = activations_module.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers_module.get(kernel_initializer)
+        self.bias_initializer = initializers_module.get(bias_initializer)
+        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
+        self.bias_regularizer = regularizers_module.get(bias_regularizer)
+        self.kernel = self.bias = None
+
+    def build(self, input_shape):
+        in_features = input_shape[-1]
+        if in_features is None or len(input_shape) < 2:
+            raise ValueError(f'Dense "{self.name}" needs a known last input axis, received input shape '
+                             f"{input_shape}.")
+        self.kernel = self.add_weight("kernel", (in_features, self.units), self.kernel_initializer,
+                                      self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def forward(self, x, training=False):
+        z = x @ self.kernel.value
+        if self.use_bias:
+            z += self.bias.value
+        a = self.activation.forward(z)
+        self._saved = (x, z, a)
+        return a
+
+    @property
+    def preactivation(self) -> np.ndarray:
+        """z from the last forward pass (the logits, when the activation is softmax or sigmoid)."""
+        return self._saved[1]
+
+    def backward(self, grad_output, need_input_grad=True, grad_is_preactivation=False):
+        x, z, a = self._saved
+        dz = grad_output if grad_is_preactivation else self.activation.backward(z, a, grad_output)
+        x2d = x.reshape(-1, x.shape[-1])
+        dz2d = dz.reshape(-1, self.units)
+        np.matmul(x2d.T, dz2d, out=self.kernel.grad)
+        if self.use_bias:
+            np.sum(dz2d, axis=0, out=self.bias.grad)
+        if not need_input_grad:
+            return None
+        return dz @ self.kernel.value.T
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations_module.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
+            "bias_initializer": initializers_module.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers_module.serialize(self.bias_regularizer),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["activation"] = activations_module.deserialize(config.get("activation"))
+        for key in ("kernel_initializer", "bias_initializer"):
+            if key in config:
+                config[key] = initializers_module.deserialize(config[key])
+        for key in ("kernel_regularizer", "bias_regularizer"):
+            if key in config:
+                config[key] = regularizers_module.deserialize(config[key])
+        return super().from_config(config)

@@ -1,0 +1,49 @@
+"""Dropout: zero a random fraction of the inputs while training (inverted dropout)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..utils import random as grandom
+from .base import Layer
+
+
+class Dropout(Layer):
+    """While training, keep each value with probability 1 - rate and scale it by 1 / (1 - rate),
+    so that inference needs no rescaling; at inference it is the identity.
+
+    ``noise_shape`` (with ``None`` for axes taken from the input) shares the mask across axes.
+    Backward: dL/dx = dL/dy * mask / (1 - rate).
+    """
+
+    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+            raise ValueError(f'Dropout "{self.name}": rate must be a number in [0, 1), received {rate!r}')
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def _mask_shape(self, x):
+        if self.noise_shape is None:
+            return x.shape
+        return tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self._scaled_mask = None
+            return x
+        rng = self._rng or grandom.generator()
+        keep = rng.random(self._mask_shape(x), dtype=np.float32) >= self.rate
+        self._scaled_mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
+        return x * self._scaled_mask
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        return grad_output if self._scaled_mask is None else grad_output * self._scaled_mask
+
+    def get_config(self):
+        noise_shape = None if self.noise_shape is None else list(self.noise_shape)
+        return {**super().get_config(), "rate": self.rate, "noise_shape": noise_shape, "seed": self.seed}

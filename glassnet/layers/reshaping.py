@@ -1,0 +1,63 @@
+"""Layers that only change the shape of the data: Flatten and Reshape (no weights)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Layer
+
+
+class Flatten(Layer):
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...), row by row (C order, as Keras).
+
+    Backward reshapes the gradient back to the input's shape.
+    """
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        size = None if any(d is None for d in rest) else int(np.prod(rest)) if rest else 1
+        return (input_shape[0], size)
+
+    def forward(self, x, training=False):
+        self._input_shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, grad_output, need_input_grad=True):
+        return grad_output.reshape(self._input_shape) if need_input_grad else None
+
+
+class Reshape(Layer):
+    """(batch, ...) -> (batch, *target_shape); one entry of target_shape may be -1."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        target_shape = tuple(int(d) for d in target_shape)
+        if sum(d == -1 for d in target_shape) > 1 or any(d == 0 or d < -1 for d in target_shape):
+            raise ValueError(f'Reshape "{self.name}": target_shape may hold positive sizes and at most '
+                             f"one -1, received {target_shape}")
+        self.target_shape = target_shape
+
+    def compute_output_shape(self, input_shape):
+        size = int(np.prod(input_shape[1:]))
+        known = int(np.prod([d for d in self.target_shape if d != -1]))
+        if -1 in self.target_shape:
+            if size % known:
+                raise ValueError(f'Reshape "{self.name}": cannot reshape input {input_shape} to '
+                                 f"{self.target_shape}: {size} values are not divisible by {known}.")
+            shape = tuple(size // known if d == -1 else d for d in self.target_shape)
+        else:
+            shape = self.target_shape
+        if int(np.prod(shape)) != size:
+            raise ValueError(f'Reshape "{self.name}": cannot reshape input {input_shape} ({size} values '
+                             f"per sample) to {self.target_shape} ({int(np.prod(shape))} values).")
+        return (input_shape[0],) + shape
+
+    def forward(self, x, training=False):
+        self._input_shape = x.shape
+        return x.reshape((x.shape[0],) + self.output_shape[1:])
+
+    def backward(self, grad_output, need_input_grad=True):
+        return grad_output.reshape(self._input_shape) if need_input_grad else None
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": list(self.target_shape)}

@@ -1,0 +1,399 @@
+"""Model: compile, fit, evaluate and predict, the Keras way, over a stack of layers.
+
+A subclass (``Sequential``) supplies the layers and four methods: ``_build_from(shape)``,
+``_forward(x, training)``, ``_backward(grad, grad_is_preactivation)`` and ``output_layer``.
+This class holds the training loop. One training step is:
+
+    y_pred = forward(x)                      every layer keeps what its backward needs
+    loss, dL/dz = loss(y, z)                 z: the output layer's logits when the loss is
+                                             fused with its softmax/sigmoid, else y_pred
+    backward(dL/dz)                          fills every Parameter.grad (flat buffer)
+    optimizer.apply(flat parameters)         one vectorised update for the whole model
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+
+import numpy as np
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from ..callbacks import CallbackList, History, Progbar, ProgbarLogger
+from ..engine import FlatParameters
+from ..engine import data as data_module
+from ..utils import random as grandom
+from ..utils.naming import to_snake_case, unique_name
+
+
+def _verbosity(verbose) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, True, False):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', received {verbose!r}")
+    return int(verbose)
+
+
+def _check_batch_size(batch_size, argument="batch_size") -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"{argument} must be a positive integer, received {batch_size!r}")
+    return int(batch_size)
+
+
+class Model:
+    def __init__(self, name: str | None = None):
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        self.optimizer = None
+        self.loss = None
+        self.compiled = False
+        self.stop_training = False
+        self.history: History | None = None
+        self.dtype = np.dtype("float32")
+        self._flat: FlatParameters | None = None
+        self._metric_identifiers: list = []
+        self._metrics: list | None = None
+        self._metrics_key = None
+
+    # -- compile -------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", **kwargs):
+        """Choose the optimizer, the loss and the metrics (names, classes or objects).
+
+        ``run_eagerly``, ``steps_per_execution`` and ``jit_compile`` are accepted for Keras
+        compatibility and change nothing: glassnet always runs eagerly on NumPy.
+        """
+        if kwargs:
+            raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
+        if loss_weights is not None:
+            raise ValueError("compile(loss_weights=...) applies to models with several outputs; a Sequential "
+                             "model has one output.")
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = None if loss is None else losses_module.get(loss)
+        if metrics is None:
+            metrics = []
+        elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
+            metrics = [metrics]
+        self._metric_identifiers = list(metrics)
+        self._weighted_metric_identifiers = list(weighted_metrics or [])
+        for identifier in self._metric_identifiers + self._weighted_metric_identifiers:
+            metrics_module.get(identifier)  # unknown names fail here, at compile time
+        self._metrics = None
+        self.compiled = True
+
+    def _require_compiled(self, method: str) -> None:
+        if not self.compiled:
+            raise RuntimeError(f"You must call compile() before {method}(): e.g. model.compile(optimizer='adam', "
+                               "loss='sparse_categorical_crossentropy', metrics=['accuracy']).")
+        if self.loss is None:
+            raise ValueError(f"{method}() needs a loss, but compile() was called without one: "
+                             "model.compile(optimizer=..., loss='mse').")
+
+    # -- data ----------------------------------------------------------------------------------
+    def _prepare_x(self, x, argument: str = "x") -> np.ndarray:
+        x = data_module.as_array(x, argument, dtype=self.dtype)
+        if not self.built:
+            self._build_from((None,) + x.shape[1:])
+        else:
+            self._check_input(x.shape, argument)
+        return x
+
+    def _prepare_xy(self, x, y, x_name="x", y_name="y"):
+        x = self._prepare_x(x, x_name)
+        if y is None:
+            raise ValueError(f"{y_name} is None: training and evaluation need targets.")
+        y_raw = data_module.as_array(y, y_name, dtype=None)
+        data_module.check_same_length(x, y_raw, x_name, y_name)
+        return x, y_raw, self.loss.prepare_targets(y_raw, self.output_shape, y_name)
+
+    def _compiled_metrics(self, targets: np.ndarray) -> list:
+        key = (self.output_shape, targets.ndim)
+        if self._metrics is None or self._metrics_key != key:
+            make = lambda ident: metrics_module.get(ident, self.loss, self.output_shape, targets.ndim)
+            self._metrics = [(make(i), False) for i in self._metric_identifiers]
+            self._metrics += [(make(i), True) for i in self._weighted_metric_identifiers]
+            self._metrics_key = key
+        return self._metrics
+
+    # -- parameters ----------------------------------------------------------------------------
+    def _flat_parameters(self) -> FlatParameters:
+        parameters = self.trainable_weights
+        layout = tuple((id(p), p.value.shape) for p in parameters)
+        if self._flat is None or self._flat.layout != layout:
+            self._flat = FlatParameters(parameters, self.dtype)
+        return self._flat
+
+    def _uses_fused_gradient(self) -> bool:
+        activation = getattr(self.output_layer, "activation", None)
+        return activation is not None and isinstance(activation, self.loss.fuses_with) and not self.loss.from_logits
+
+    # -- one step ------------------------------------------------------------------------------
+    def _train_step(self, x, y, sample_weight, flat: FlatParameters, fused: bool):
+        """Forward, loss, backward, update; returns (loss, y_pred). The update is skipped when
+        the loss is not finite, so the weights from before the step are kept."""
+        y_pred = self._forward(x, training=True)
+        if fused:
+            logits = self.output_layer.preactivation
+            loss, grad = self.loss.value_and_gradient(y, logits, sample_weight, logits=True)
+        else:
+            loss, grad = self.loss.value_and_gradient(y, y_pred, sample_weight)
+        if flat.regularized:
+            loss += flat.regularization_penalty()
+        if not math.isfinite(loss):
+            return loss, y_pred
+        self._backward(grad, grad_is_preactivation=fused)
+        if flat.regularized:
+            flat.add_regularization_gradients()
+        self.optimizer.apply(flat)
+        return loss, y_pred
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on one batch; returns the loss (and metrics) of that batch."""
+        self._require_compiled("train_on_batch")
+        x, y_raw, y = self._prepare_xy(x, y)
+        weights = data_module.sample_weights(y_raw, len(x), sample_weight, class_weight)
+        flat = self._flat_parameters()
+        self.optimizer.build(flat)
+        metrics = self._compiled_metrics(y)
+        loss, y_pred = self._train_step(x, y, weights, flat, self._uses_fused_gradient())
+        logs = {"loss": loss}
+        for metric, weighted in metrics:
+            metric.reset_state()
+            metric.update_state(y, y_pred, weights if weighted else None)
+            logs[metric.name] = metric.result()
+        return logs if return_dict else self._logs_as_list(logs)
+
+    # -- fit -----------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto", callbacks=None,
+            validation_split: float = 0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch: int = 0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq: int = 1) -> History:
+        """Train for ``epochs`` passes over (x, y) in mini-batches; returns a History whose
+        ``.history`` maps 'loss', each metric and their 'val_' forms to per-epoch lists."""
+        self._require_compiled("fit")
+        batch_size = _check_batch_size(batch_size)
+        verbose = _verbosity(verbose)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
+        x, y_raw, y = self._prepare_xy(x, y)
+        weights = data_module.sample_weights(y_raw, len(x), sample_weight, class_weight)
+        if validation_data is None and validation_split:
+            (x, y, weights), validation_data = data_module.split_validation((x, y, weights), validation_split)
+            validation_data = tuple(v for v in validation_data if v is not None)
+            validation_prepared = True
+        else:
+            validation_prepared = False
+        if validation_data is not None and not isinstance(validation_data, (tuple, list)) or (
+                validation_data is not None and len(validation_data) not in (2, 3)):
+            raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight).")
+
+        flat = self._flat_parameters()
+        self.optimizer.build(flat)
+        metrics = self._compiled_metrics(y)
+        fused = self._uses_fused_gradient()
+        n = len(x)
+        slices = data_module.batch_slices(n, batch_size)
+        if steps_per_epoch is not None:
+            slices = slices[:int(steps_per_epoch)]
+
+        self.history = History()
+        all_callbacks = [self.history] + list(callbacks or [])
+        if verbose:
+            all_callbacks.insert(0, ProgbarLogger(verbose))
+        params = {"epochs": epochs, "steps": len(slices), "verbose": verbose, "batch_size": batch_size}
+        hooks = CallbackList(all_callbacks, self, params)
+        wants_batch_logs = hooks.wants("on_train_batch_end")
+        wants_batch_begin = hooks.wants("on_train_batch_begin")
+
+        self.stop_training = False
+        hooks.call("on_train_begin", {})
+        buffers = None
+        rng = grandom.generator()
+        for epoch in range(initial_epoch, epochs):
+            hooks.call("on_epoch_begin", epoch, {})
+            if shuffle:
+                buffers = data_module.shuffled((x, y, weights), rng, buffers)
+                ex, ey, ew = buffers
+            else:
+                ex, ey, ew = x, y, weights
+            loss_total, seen = 0.0, 0
+            for metric, _ in metrics:
+                metric.reset_state()
+            for step, batch in enumerate(slices):
+                if wants_batch_begin:
+                    hooks.call("on_train_batch_begin", step, {})
+                yb = ey[batch]
+                wb = None if ew is None else ew[batch]
+                loss, y_pred = self._train_step(ex[batch], yb, wb, flat, fused)
+                if not math.isfinite(loss):
+                    self._stop_on_bad_loss(loss, epoch, step, len(slices))
+                    break
+                size = len(yb)
+                loss_total += loss * size
+                seen += size
+                for metric, weighted in metrics:
+                    metric.update_state(yb, y_pred, wb if weighted else None)
+                if wants_batch_logs:
+                    hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
+                if self.stop_training:
+                    break
+            if seen == 0:
+                break
+            logs = self._epoch_logs(loss_total / seen, metrics)
+            if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
+                val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
+                                                 _check_batch_size(validation_batch_size or batch_size,
+                                                                   "validation_batch_size"))
+                logs.update({f"val_{key}": value for key, value in val_logs.items()})
+            hooks.call("on_epoch_end", epoch, logs)
+            if self.stop_training:
+                break
+        hooks.call("on_train_end", {})
+        return self.history
+
+    def _stop_on_bad_loss(self, loss, epoch, step, steps):
+        self.stop_training = True
+        message = (f"Training stopped: the loss became {loss} at epoch {epoch + 1}, step {step + 1}/{steps}. "
+                   "The weights from before that step are kept. Try a lower learning rate, inputs scaled "
+                   "to small values (e.g. x / 255.0), or gradient clipping (clipnorm=1.0).")
+        print(message, file=sys.stderr)
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+    def _validation_arrays(self, validation_data, prepared: bool):
+        if prepared:
+            x_val, y_val = validation_data[0], validation_data[1]
+            w_val = validation_data[2] if len(validation_data) == 3 else None
+            return x_val, y_val, w_val
+        x_val, y_raw, y_val = self._prepare_xy(validation_data[0], validation_data[1], "validation x", "validation y")
+        w_val = None
+        if len(validation_data) == 3 and validation_data[2] is not None:
+            w_val = data_module.sample_weights(y_raw, len(x_val), validation_data[2])
+        return x_val, y_val, w_val
+
+    def _epoch_logs(self, loss: float, metrics) -> dict:
+        logs = {"loss": float(loss)}
+        for metric, _ in metrics:
+            logs[metric.name] = float(metric.result())
+        return logs
+
+    def _logs_as_list(self, logs: dict):
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    # -- evaluate ------------------------------------------------------------------------------
+    def _evaluate_arrays(self, x, y, weights, batch_size: int, progbar: Progbar | None = None) -> dict:
+        metrics = self._compiled_metrics(y)
+        for metric, _ in metrics:
+            metric.reset_state()
+        fused = self._uses_fused_gradient()
+        loss_total = 0.0
+        slices = data_module.batch_slices(len(x), batch_size)
+        for step, batch in enumerate(slices):
+            y_pred = self._forward(x[batch], training=False)
+            yb, wb = y[batch], None if weights is None else weights[batch]
+            source = self.output_layer.preactivation if fused else y_pred
+            values = self.loss.per_sample(yb, source, logits=fused or self.loss.from_logits)
+            if wb is not None:
+                values = values * wb.reshape((-1,) + (1,) * (values.ndim - 1))
+            loss_total += float(values.sum()) / (values.size / len(yb))
+            for metric, weighted in metrics:
+                metric.update_state(yb, y_pred, wb if weighted else None)
+            if progbar is not None:
+                progbar.update(step + 1, self._epoch_logs(loss_total / batch.stop, metrics))
+        loss = loss_total / len(x)
+        if self._flat is not None and self._flat.regularized:
+            loss += self._flat.regularization_penalty()
+        logs = self._epoch_logs(loss, metrics)
+        if progbar is not None:
+            progbar.update(len(slices), logs, final=True)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict: bool = False):
+        """The loss (and metrics) on (x, y): a float when there are no metrics, else
+        ``[loss, metric, ...]`` in compile order, or a dict with ``return_dict=True``."""
+        self._require_compiled("evaluate")
+        batch_size = _check_batch_size(batch_size)
+        verbose = _verbosity(verbose)
+        x, y_raw, y = self._prepare_xy(x, y)
+        weights = data_module.sample_weights(y_raw, len(x), sample_weight)
+        if steps is not None:
+            x, y = x[:steps * batch_size], y[:steps * batch_size]
+            weights = None if weights is None else weights[:steps * batch_size]
+        self._flat_parameters()
+        progbar = Progbar(math.ceil(len(x) / batch_size), verbose) if verbose else None
+        logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
+        return logs if return_dict else self._logs_as_list(logs)
+
+    # -- predict -------------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
+        """The model's outputs for x, computed in batches of ``batch_size`` (default 32)."""
+        batch_size = _check_batch_size(batch_size)
+        verbose = _verbosity(verbose)
+        x = self._prepare_x(x)
+        slices = data_module.batch_slices(len(x), batch_size)
+        if steps is not None:
+            slices = slices[:int(steps)]
+        out = None
+        progbar = Progbar(len(slices), verbose) if verbose else None
+        for step, batch in enumerate(slices):
+            y_pred = self._forward(x[batch], training=False)
+            if out is None:
+                out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
+            out[batch] = y_pred
+            if progbar is not None:
+                progbar.update(step + 1)
+        if progbar is not None:
+            progbar.update(len(slices), final=True)
+        return out
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        return self._forward(self._prepare_x(x), training=False)
+
+    def __call__(self, x, training: bool = False) -> np.ndarray:
+        return self._forward(self._prepare_x(x), training=training)
+
+    # -- weights -------------------------------------------------------------------------------
+    def _require_built(self, what: str) -> None:
+        if not self.built:
+            raise ValueError(
+                f'Model "{self.name}" has not been built yet, so {what} is not available. Give the first layer '
+                "an input shape (e.g. Dense(10, input_shape=(784,)) or Input(shape=(784,))), call "
+                "model.build((None, 784)), or fit/predict on data first.")
+
+    @property
+    def weights(self):
+        return [p for layer in self.layers for p in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        return [p for layer in self.layers for p in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        return [p for layer in self.layers for p in layer.non_trainable_weights]
+
+    def get_weights(self) -> list[np.ndarray]:
+        self._require_built("get_weights()")
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights) -> None:
+        self._require_built("set_weights()")
+        weights = list(weights)
+        expected = self.weights
+        if len(weights) != len(expected):
+            raise ValueError(f'Model "{self.name}": set_weights expects {len(expected)} arrays '
+                             f"({', '.join(str(p.shape) for p in expected)}), received {len(weights)}.")
+        start = 0
+        for layer in self.layers:
+            count = len(layer.weights)
+            layer.set_weights(weights[start:start + count])
+            start += count
+
+    def count_params(self) -> int:
+        self._require_built("count_params()")
+        return sum(layer.count_params() for layer in self.layers)

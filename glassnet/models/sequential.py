@@ -1,0 +1,166 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+
+from __future__ import annotations
+
+from ..layers.base import Layer, _shape_text
+from ..layers.input_layer import InputLayer
+from .model import Model
+from .summary import print_summary
+
+
+class Sequential(Model):
+    """``Sequential([Dense(128, activation="relu", input_shape=(784,)), Dense(10, activation="softmax")])``
+
+    The model is built (its weights created) as soon as the input shape is known: from the
+    first layer's ``input_shape``/``input_dim``, an ``Input``/``InputLayer``, ``build()``, or
+    the first batch of data given to fit/evaluate/predict.
+    """
+
+    def __init__(self, layers=None, name: str | None = None, trainable: bool = True):
+        super().__init__(name=name)
+        self.trainable = trainable
+        self._layers: list[Layer] = []
+        self._input_layer: InputLayer | None = None
+        self.built = False
+        self.input_shape = self.output_shape = None
+        for layer in layers or []:
+            self.add(layer)
+
+    # -- structure -----------------------------------------------------------------------------
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, without the InputLayer (as Keras lists them)."""
+        return list(self._layers)
+
+    @property
+    def output_layer(self) -> Layer:
+        return self._layers[-1]
+
+    def add(self, layer: Layer) -> None:
+        if not isinstance(layer, Layer):
+            raise TypeError(f'Sequential "{self.name}": add() takes a layer, received {layer!r}')
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError(f'Sequential "{self.name}": an InputLayer/Input must come first, before any layer.')
+            self._input_layer = layer
+            self._build_from(layer.shape)
+            return
+        if any(existing is layer for existing in self._layers):
+            raise ValueError(f'Sequential "{self.name}": layer "{layer.name}" was added twice.')
+        self._layers.append(layer)
+        if self.built:
+            self._build_layer(layer, self.output_shape)
+            self.output_shape = layer.output_shape
+        elif len(self._layers) == 1 and self._input_layer is None and layer._declared_input_shape is not None:
+            self._build_from(layer._declared_input_shape)
+
+    def pop(self) -> Layer:
+        if not self._layers:
+            raise ValueError(f'Sequential "{self.name}" has no layers to pop.')
+        layer = self._layers.pop()
+        self.output_shape = self._layers[-1].output_shape if self._layers else self.input_shape
+        return layer
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_layer(self, layer: Layer, input_shape: tuple) -> None:
+        if layer.built:
+            if tuple(layer.input_shape[1:]) != tuple(input_shape[1:]):
+                raise ValueError(f'Layer "{layer.name}" was built for input shape {_shape_text(layer.input_shape)} '
+                                 f"but receives {_shape_text(input_shape)} in this model.")
+            return
+        try:
+            layer.build_for(input_shape)
+        except ValueError as error:
+            raise ValueError(f'Sequential "{self.name}", layer "{layer.name}" ({type(layer).__name__}): '
+                             f"{error}") from None
+
+    def _build_from(self, input_shape: tuple) -> None:
+        input_shape = (None,) + tuple(input_shape[1:])
+        self.input_shape = input_shape
+        if not self._layers:
+            self.built = self._input_layer is not None
+            self.output_shape = input_shape
+            return
+        shape = input_shape
+        for layer in self._layers:
+            self._build_layer(layer, shape)
+            shape = layer.output_shape
+        self.output_shape = shape
+        self.built = True
+        self._first_trainable = next((i for i, layer in enumerate(self._layers) if layer.trainable_weights), None)
+
+    def build(self, input_shape=None) -> None:
+        """Create the weights for inputs of ``input_shape`` (batch axis first, e.g. (None, 784))."""
+        if input_shape is None:
+            if self.built:
+                return
+            raise ValueError(f'Sequential "{self.name}".build() needs an input shape, e.g. build((None, 784)).')
+        self._build_from(tuple(input_shape))
+
+    def _check_input(self, shape: tuple, argument: str) -> None:
+        expected = self.input_shape
+        if len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected[1:], shape[1:])):
+            return
+        first = self._layers[0] if self._layers else self._input_layer
+        per_sample = 1
+        for d in shape[1:]:
+            per_sample *= d
+        hint = ""
+        expected_size = 1
+        for d in expected[1:]:
+            expected_size = expected_size * d if d else expected_size
+        if per_sample == expected_size and len(shape) != len(expected):
+            hint = (f" The sizes agree: reshape {argument} to {_shape_text((shape[0],) + expected[1:])}"
+                    f"{' or put a Flatten() layer first' if len(expected) == 2 else ''}.")
+        raise ValueError(
+            f"{argument} has shape {_shape_text(shape)}, but model \"{self.name}\" expects input of shape "
+            f"{_shape_text(expected)} (its first layer \"{first.name}\" was built for "
+            f"{_shape_text(expected)}).{hint}")
+
+    # -- passes --------------------------------------------------------------------------------
+    def _forward(self, x, training: bool):
+        if not self._layers:
+            raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
+        for layer in self._layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
+        """Back-propagate dL/d(output) (or dL/d(logits)) down to the first layer with weights;
+        layers below it need no gradient, so none is computed for them."""
+        first = self._first_trainable
+        if first is None:
+            return
+        last = len(self._layers) - 1
+        for index in range(last, first - 1, -1):
+            layer = self._layers[index]
+            need_input_grad = index > first
+            if index == last and grad_is_preactivation:
+                grad = layer.backward(grad, need_input_grad, grad_is_preactivation=True)
+            else:
+                grad = layer.backward(grad, need_input_grad)
+
+    # -- inspection ----------------------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+        """Print the layers, their output shapes and parameter counts as Keras does."""
+        self._require_built("summary()")
+        print_summary(self, line_length=line_length, print_fn=print_fn)
+
+    def get_config(self) -> dict:
+        layers = []
+        if self._input_layer is not None:
+            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
+        layers += [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self._layers]
+        return {"name": self.name, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Sequential":
+        from .. import layers as layers_module
+        model = cls(name=config.get("name"))
+        for spec in config["layers"]:
+            layer_class = (custom_objects or {}).get(spec["class_name"]) or getattr(layers_module, spec["class_name"], None)
+            if layer_class is None or not (isinstance(layer_class, type) and issubclass(layer_class, Layer)):
+                raise ValueError(f"Unknown layer class {spec['class_name']!r} in the model config; known layers: "
+                                 f"{', '.join(sorted(n for n in dir(layers_module) if n[0].isupper()))}.")
+            model.add(layer_class.from_config(spec["config"]))
+        return model

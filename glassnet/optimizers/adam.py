@@ -1,0 +1,67 @@
+"""Adam and AdamW (Kingma & Ba), in Keras's form with epsilon outside the square root."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .base import Optimizer
+
+
+class Adam(Optimizer):
+    """With t the step number (from 1):
+
+        m = m + (1 - beta_1) (g - m)          v = v + (1 - beta_2) (g^2 - v)
+        alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+        w -= alpha * m / (sqrt(v) + epsilon)
+
+    (``amsgrad`` divides by the running maximum of v instead). Keras defaults: lr 0.001,
+    beta_1 0.9, beta_2 0.999, epsilon 1e-7.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, amsgrad: bool = False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        for argument, value in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0 <= value < 1:
+                raise ValueError(f"{type(self).__name__}: {argument} must be in [0, 1), received {value!r}")
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), bool(amsgrad)
+
+    def build_slots(self, values):
+        self.momentum = self.add_slot(values)
+        self.velocity = self.add_slot(values)
+        if self.amsgrad:
+            self.velocity_max = self.add_slot(values)
+
+    def update(self, values, grads, learning_rate):
+        t = self.iterations + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        m, v, scratch = self.momentum, self.velocity, self._scratch
+        np.subtract(grads, m, out=scratch)
+        scratch *= 1 - self.beta_1
+        m += scratch
+        np.multiply(grads, grads, out=scratch)
+        scratch -= v
+        scratch *= 1 - self.beta_2
+        v += scratch
+        if self.amsgrad:
+            np.maximum(self.velocity_max, v, out=self.velocity_max)
+            v = self.velocity_max
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=scratch)
+        scratch *= alpha
+        values -= scratch
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: before each step w -= w * weight_decay * lr
+    (Keras default weight_decay 0.004)."""
+
+    def __init__(self, learning_rate=0.001, weight_decay: float = 0.004, **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, **kwargs)
