@@ -201,9 +201,9 @@ class Model:
             slices = slices[:int(steps_per_epoch)]
 
         self.history = History()
-        all_callbacks = [self.history] + list(callbacks or [])
-        if verbose:
-            all_callbacks.insert(0, ProgbarLogger(verbose))
+        # User callbacks first, so what they add to the logs (ReduceLROnPlateau's learning_rate)
+        # reaches the progress bar and the History, as in Keras.
+        all_callbacks = list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []) + [self.history]
         params = {"epochs": epochs, "steps": len(slices), "verbose": verbose, "batch_size": batch_size}
         hooks = CallbackList(all_callbacks, self, params)
         wants_batch_logs = hooks.wants("on_train_batch_end")
@@ -231,6 +231,7 @@ class Model:
                 loss, y_pred = self._train_step(ex[batch], yb, wb, flat, fused)
                 if not math.isfinite(loss):
                     self._stop_on_bad_loss(loss, epoch, step, len(slices))
+                    seen = 0  # the unfinished epoch is not logged
                     break
                 size = len(yb)
                 loss_total += loss * size
