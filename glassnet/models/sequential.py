@@ -87,7 +87,6 @@ class Sequential(Model):
             shape = layer.output_shape
         self.output_shape = shape
         self.built = True
-        self._first_trainable = next((i for i, layer in enumerate(self._layers) if layer.trainable_weights), None)
 
     def build(self, input_shape=None) -> None:
         """Create the weights for inputs of ``input_shape`` (batch axis first, e.g. (None, 784))."""
@@ -117,6 +116,12 @@ class Sequential(Model):
             f"{_shape_text(expected)} (its first layer \"{first.name}\" was built for "
             f"{_shape_text(expected)}).{hint}")
 
+    def _flat_parameters(self):
+        flat = super()._flat_parameters()
+        # Backward stops at the first layer with trainable weights: nothing below needs a gradient.
+        self._first_trainable = next((i for i, layer in enumerate(self._layers) if layer.trainable_weights), None)
+        return flat
+
     # -- passes --------------------------------------------------------------------------------
     def _forward(self, x, training: bool):
         if not self._layers:
@@ -127,7 +132,8 @@ class Sequential(Model):
 
     def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
         """Back-propagate dL/d(output) (or dL/d(logits)) down to the first layer with weights;
-        layers below it need no gradient, so none is computed for them."""
+        layers below it need no gradient, so none is computed for them (``_flat_parameters``,
+        called before every fit, finds it)."""
         first = self._first_trainable
         if first is None:
             return

@@ -113,6 +113,7 @@ def _check_model(model, x, y, loss, step, tolerance, training):
     y = model.loss.prepare_targets(np.asarray(y), model.output_shape)
     if y.dtype.kind == "f":
         y = y.astype(np.float64)
+    model._flat_parameters()
     parameters = model.trainable_weights
     saved = _to_float64(parameters)
     saved_dtype = model.dtype

@@ -240,3 +240,17 @@ def test_regression_with_mse():
     model.fit(x, y, epochs=30, verbose=0)
     np.testing.assert_allclose(model.layers[0].kernel.value.ravel(), [1.0, -2.0, 0.5], atol=1e-2)
     assert model.evaluate(x, y, verbose=0)[1] < 0.01
+
+
+def test_layers_added_after_the_input_shape_are_trained():
+    keras.utils.set_random_seed(6)
+    x, y = blobs()
+    model = keras.Sequential()
+    model.add(layers.Flatten(input_shape=(2, 2)))  # builds the model now, with one layer
+    model.add(layers.Dense(8, activation="relu"))
+    model.add(layers.Dense(3, activation="softmax"))
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    before = model.get_weights()
+    history = model.fit(x.reshape(-1, 2, 2), y, epochs=20, batch_size=16, verbose=0)
+    assert not np.array_equal(before[0], model.get_weights()[0])
+    assert history.history["accuracy"][-1] > 0.8
