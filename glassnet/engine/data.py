@@ -97,5 +97,6 @@ def shuffled(arrays, rng, buffers=None):
         buffers = tuple(None if a is None else np.empty_like(a) for a in arrays)
     for array, buffer in zip(arrays, buffers):
         if array is not None:
-            np.take(array, order, axis=0, out=buffer)
+            # mode="clip" lets NumPy write straight into ``out`` (the indices are valid anyway).
+            np.take(array, order, axis=0, out=buffer, mode="clip")
     return buffers
