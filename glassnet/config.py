@@ -42,7 +42,16 @@ def set_num_threads(count: int) -> int:
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValueError(f"set_num_threads: count must be a positive integer, received {count!r}")
     import numpy  # noqa: F401  (loads the BLAS library whose setter we look for)
+    from .engine import kernels
     setters = _blas_setters()
     for setter in setters:
         setter(ctypes.c_int(count))
+    kernels.set_num_threads(count)
     return len(setters)
+
+
+def set_fused_kernels(enabled: bool) -> None:
+    """Use (True, the default when numba is installed) or avoid the compiled optimizer kernels.
+    The environment variable GLASSNET_FUSED_KERNELS=0 turns them off too."""
+    from .engine import kernels
+    kernels.set_enabled(enabled)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..engine import kernels
 from .base import Optimizer
 
 
@@ -37,6 +38,12 @@ class Adam(Optimizer):
     def update(self, values, grads, learning_rate):
         t = self.iterations + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        fused = None if self.amsgrad else kernels.get("adam")
+        if fused is not None:
+            dtype = values.dtype.type
+            fused(values, grads, self.momentum, self.velocity, dtype(alpha), dtype(1 - self.beta_1),
+                  dtype(1 - self.beta_2), dtype(self.epsilon))
+            return
         m, v, scratch = self.momentum, self.velocity, self._scratch
         np.subtract(grads, m, out=scratch)
         scratch *= 1 - self.beta_1

@@ -1,0 +1,39 @@
+"""The optional numba kernel for Adam agrees with the NumPy reference implementation."""
+
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet.engine import FlatParameters, kernels
+from glassnet.layers.base import Parameter
+
+
+def adam_after_steps(fused: bool, steps: int = 5):
+    keras.config.set_fused_kernels(fused)
+    try:
+        rng = np.random.default_rng(0)
+        parameter = Parameter("w", rng.standard_normal(1000).astype(np.float32))
+        flat = FlatParameters([parameter])
+        optimizer = keras.optimizers.Adam(learning_rate=0.01)
+        optimizer.build(flat)
+        for _ in range(steps):
+            flat.grads[...] = rng.standard_normal(1000).astype(np.float32)
+            optimizer.apply(flat)
+        return flat.values.copy(), optimizer.momentum.copy(), optimizer.velocity.copy()
+    finally:
+        keras.config.set_fused_kernels(True)
+
+
+def test_fused_adam_matches_numpy_adam():
+    pytest.importorskip("numba", reason="the fused kernels need numba (pip install 'glassnet[fast]')")
+    assert kernels.get("adam") is not None
+    for fused, reference in zip(adam_after_steps(True), adam_after_steps(False)):
+        np.testing.assert_allclose(fused, reference, rtol=2e-6, atol=1e-7)
+
+
+def test_kernels_can_be_switched_off():
+    keras.config.set_fused_kernels(False)
+    try:
+        assert kernels.get("adam") is None
+    finally:
+        keras.config.set_fused_kernels(True)
