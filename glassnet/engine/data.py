@@ -89,14 +89,14 @@ def batch_slices(n: int, batch_size: int):
     return [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
 
 
-def shuffled(arrays, rng, buffers=None):
-    """The arrays with their samples in one new random order, written into ``buffers`` (from
-    the previous epoch) when given: one gather per epoch, so every batch is a contiguous slice."""
+def batches(arrays, slices, rng=None):
+    """Yield one tuple of batch arrays per slice. With ``rng`` the samples are visited in a new
+    random order: each batch gathers its rows (a copy of batch size, not of the data set)."""
+    if rng is None:
+        for batch in slices:
+            yield tuple(None if a is None else a[batch] for a in arrays)
+        return
     order = rng.permutation(len(arrays[0]))
-    if buffers is None:
-        buffers = tuple(None if a is None else np.empty_like(a) for a in arrays)
-    for array, buffer in zip(arrays, buffers):
-        if array is not None:
-            # mode="clip" lets NumPy write straight into ``out`` (the indices are valid anyway).
-            np.take(array, order, axis=0, out=buffer, mode="clip")
-    return buffers
+    for batch in slices:
+        rows = order[batch]
+        yield tuple(None if a is None else a.take(rows, axis=0) for a in arrays)

@@ -211,24 +211,17 @@ class Model:
 
         self.stop_training = False
         hooks.call("on_train_begin", {})
-        buffers = None
         rng = grandom.generator()
         for epoch in range(initial_epoch, epochs):
             hooks.call("on_epoch_begin", epoch, {})
-            if shuffle:
-                buffers = data_module.shuffled((x, y, weights), rng, buffers)
-                ex, ey, ew = buffers
-            else:
-                ex, ey, ew = x, y, weights
+            batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
             loss_total, seen = 0.0, 0
             for metric, _ in metrics:
                 metric.reset_state()
-            for step, batch in enumerate(slices):
+            for step, (xb, yb, wb) in enumerate(batches):
                 if wants_batch_begin:
                     hooks.call("on_train_batch_begin", step, {})
-                yb = ey[batch]
-                wb = None if ew is None else ew[batch]
-                loss, y_pred = self._train_step(ex[batch], yb, wb, flat, fused)
+                loss, y_pred = self._train_step(xb, yb, wb, flat, fused)
                 if not math.isfinite(loss):
                     self._stop_on_bad_loss(loss, epoch, step, len(slices))
                     seen = 0  # the unfinished epoch is not logged
