@@ -388,6 +388,20 @@ class Model:
             layer.set_weights(weights[start:start + count])
             start += count
 
+    # -- saving --------------------------------------------------------------------------------
+    def save(self, filepath, include_optimizer: bool = True) -> None:
+        """Save architecture, weights, compile settings and optimizer state (atomically)."""
+        from ..saving import save_model
+        save_model(self, filepath, include_optimizer)
+
+    def save_weights(self, filepath) -> None:
+        from ..saving import save_weights
+        save_weights(self, filepath)
+
+    def load_weights(self, filepath) -> None:
+        from ..saving import load_weights
+        load_weights(self, filepath)
+
     def count_params(self) -> int:
         self._require_built("count_params()")
         return sum(layer.count_params() for layer in self.layers)

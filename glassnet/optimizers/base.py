@@ -78,6 +78,13 @@ class Optimizer:
     def build_slots(self, values: np.ndarray) -> None:
         """Subclasses create their state with ``add_slot``."""
 
+    def get_extra_state(self) -> dict:
+        """State beyond the slot vectors and ``iterations`` (saved with the model)."""
+        return {}
+
+    def set_extra_state(self, state: dict) -> None:
+        pass
+
     # -- one step ------------------------------------------------------------------------------
     def apply(self, flat) -> None:
         """One step: clip ``flat.grads``, decay and update ``flat.values`` in place."""

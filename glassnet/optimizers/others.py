@@ -89,6 +89,12 @@ class Nadam(Adam):
         super().build_slots(values)
         self._u_product = 1.0
 
+    def get_extra_state(self):
+        return {"u_product": self._u_product}
+
+    def set_extra_state(self, state):
+        self._u_product = float(state.get("u_product", 1.0))
+
     def update(self, values, grads, learning_rate):
         t = self.iterations + 1
         u_t = self.beta_1 * (1 - 0.5 * 0.96 ** t)

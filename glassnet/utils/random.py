@@ -5,6 +5,7 @@ Keras does), so weight initialisation, shuffling and dropout repeat bit for bit.
 """
 
 import random
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -24,3 +25,14 @@ def set_random_seed(seed: int) -> None:
 def generator() -> np.random.Generator:
     """The shared generator (re-created by every ``set_random_seed``)."""
     return _generator
+
+
+@contextmanager
+def preserved_state():
+    """Run a block without advancing the shared generator (e.g. building layers whose weights
+    are about to be overwritten by loaded ones), so a resumed run draws what it would have."""
+    state = _generator.bit_generator.state
+    try:
+        yield
+    finally:
+        _generator.bit_generator.state = state

@@ -1,0 +1,144 @@
+"""``model.save`` / ``load_model`` and ``save_weights`` / ``load_weights``.
+
+A saved model holds its architecture, its weights, how it was compiled and its optimizer's
+state, so ``load_model(path)`` gives a model that predicts the same and resumes training
+exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers as optimizers_module
+from ..utils import random as grandom
+from .archive import ArchiveReader, ModelFileError, write_archive
+
+
+def _weight_manifest(model) -> list[dict]:
+    return [{"name": f"{layer.name}.{p.name}", "shape": list(p.shape)} for layer in model.layers for p in layer.weights]
+
+
+def _serialize_metric(identifier):
+    if isinstance(identifier, str):
+        return identifier
+    if isinstance(identifier, metrics_module.MeanMetricWrapper) and hasattr(metrics_module, type(identifier).__name__):
+        return {"class_name": type(identifier).__name__, "config": {"name": identifier.name, **identifier.kwargs}}
+    raise ValueError(f"Cannot save the metric {identifier!r}: only metric names and glassnet's metric classes "
+                     "can be saved. Compile with names such as 'accuracy', or save with include_optimizer=False.")
+
+
+def _deserialize_metric(config):
+    if isinstance(config, str):
+        return config
+    return getattr(metrics_module, config["class_name"])(**config.get("config", {}))
+
+
+def _compile_config(model) -> dict | None:
+    if not model.compiled:
+        return None
+    return {"optimizer": optimizers_module.serialize(model.optimizer),
+            "loss": None if model.loss is None else losses_module.serialize(model.loss),
+            "metrics": [_serialize_metric(m) for m in model._metric_identifiers],
+            "weighted_metrics": [_serialize_metric(m) for m in model._weighted_metric_identifiers]}
+
+
+def save_model(model, path, include_optimizer: bool = True) -> None:
+    """Write ``model`` to ``path`` (any name; ``.glassnet`` is a good suffix), atomically."""
+    model._require_built("save()")
+    slots, optimizer_state = [], None
+    compile_config = _compile_config(model)
+    if include_optimizer and model.compiled and model.optimizer.slots:
+        slots = list(model.optimizer.slots)
+        optimizer_state = {"iterations": model.optimizer.iterations, "extra": model.optimizer.get_extra_state(),
+                           "slots": [{"name": f"slot_{i}", "shape": list(s.shape)} for i, s in enumerate(slots)]}
+    config = {"model": {"class_name": type(model).__name__, "config": model.get_config()},
+              "input_shape": list(model.input_shape),
+              "compile": compile_config if include_optimizer or compile_config is None else
+              {**compile_config, "optimizer": optimizers_module.serialize(type(model.optimizer)())},
+              "weights": _weight_manifest(model),
+              "optimizer_state": optimizer_state}
+    write_archive(path, {"contents": "model"}, config, model.get_weights(), slots)
+
+
+def _build_model(config: dict, custom_objects):
+    from ..models import Sequential
+    model_spec = config.get("model", {})
+    if model_spec.get("class_name") != "Sequential":
+        raise ModelFileError(f"Unknown model class {model_spec.get('class_name')!r}; glassnet saves Sequential models.")
+    with grandom.preserved_state():
+        model = Sequential.from_config(model_spec["config"], custom_objects)
+        if not model.built:
+            model.build(tuple(config["input_shape"]))
+    return model
+
+
+def _check_manifest(model, manifest: list, path: str) -> None:
+    expected = _weight_manifest(model)
+    if [list(e["shape"]) for e in expected] != [list(e["shape"]) for e in manifest]:
+        raise ModelFileError(
+            f"{path!r}: the weights in the file do not fit the architecture in it: the config builds "
+            f"{[(e['name'], tuple(e['shape'])) for e in expected]}, the file lists "
+            f"{[(e.get('name'), tuple(e['shape'])) for e in manifest]}.")
+
+
+def load_model(path, custom_objects: dict | None = None, compile: bool = True):
+    """Rebuild a model saved with ``model.save(path)``: architecture, weights and (with
+    ``compile=True``) the compiled optimizer with its state."""
+    reader = ArchiveReader(path)
+    try:
+        if reader.header.get("contents") != "model":
+            raise ModelFileError(f"{reader.path!r} holds only weights; build the model and call "
+                                 "model.load_weights(path) instead.")
+        config = reader.config
+        try:
+            model = _build_model(config, custom_objects)
+        except (KeyError, TypeError) as error:
+            raise ModelFileError(f"{reader.path!r}: the model config is invalid ({error}).") from None
+        _check_manifest(model, config["weights"], reader.path)
+        model.set_weights(reader.read_arrays("weights", config["weights"]))
+        compile_config = config.get("compile")
+        if compile and compile_config:
+            model.compile(optimizer=optimizers_module.deserialize(compile_config["optimizer"]),
+                          loss=None if compile_config["loss"] is None else losses_module.deserialize(compile_config["loss"]),
+                          metrics=[_deserialize_metric(m) for m in compile_config.get("metrics", [])],
+                          weighted_metrics=[_deserialize_metric(m) for m in compile_config.get("weighted_metrics", [])])
+            state = config.get("optimizer_state")
+            if state:
+                slots = reader.read_arrays("optimizer", state["slots"])
+                model.optimizer.build(model._flat_parameters())
+                if [s.shape for s in slots] != [s.shape for s in model.optimizer.slots]:
+                    raise ModelFileError(f"{reader.path!r}: the optimizer state does not fit the model's weights.")
+                for slot, saved in zip(model.optimizer.slots, slots):
+                    slot[...] = saved
+                model.optimizer.iterations = int(state["iterations"])
+                model.optimizer.set_extra_state(state.get("extra") or {})
+        return model
+    finally:
+        reader.close()
+
+
+def save_weights(model, path) -> None:
+    """Write only the weights (in ``model.weights`` order), atomically."""
+    model._require_built("save_weights()")
+    write_archive(path, {"contents": "weights"}, {"weights": _weight_manifest(model)}, model.get_weights())
+
+
+def load_weights(model, path) -> None:
+    """Load weights saved by ``save_weights`` (or ``save``) into a model of the same architecture."""
+    reader = ArchiveReader(path)
+    try:
+        manifest = reader.config.get("weights")
+        if not isinstance(manifest, list):
+            raise ModelFileError(f"{reader.path!r} has no weight manifest.")
+        if not model.built and "input_shape" in reader.config:
+            with grandom.preserved_state():
+                model.build(tuple(reader.config["input_shape"]))
+        model._require_built("load_weights()")
+        _check_manifest(model, manifest, reader.path)
+        model.set_weights(reader.read_arrays("weights", manifest))
+    finally:
+        reader.close()
+
+
+__all__ = ["ModelFileError", "load_model", "load_weights", "save_model", "save_weights"]
