@@ -1,0 +1,32 @@
+"""The ``glassnet`` command line (also ``python -m glassnet``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import datasets as datasets_command
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"glassnet: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="glassnet", description="Neural networks from scratch on NumPy, behind the Keras API.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    datasets_command.add_parser(commands)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (OSError, ValueError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"glassnet: error: {first_line}", file=sys.stderr)
+        return 2

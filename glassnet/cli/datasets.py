@@ -1,0 +1,36 @@
+"""``glassnet datasets list`` and ``glassnet datasets download NAME``."""
+
+from __future__ import annotations
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("datasets", help="list or download data sets",
+                                 description="List the data sets and where each file was found, or download one.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    listing = actions.add_parser("list", help="each data set, and whether and where its files were found")
+    listing.add_argument("--path", help="also look in this folder")
+    listing.set_defaults(run=run_list)
+    fetch = actions.add_parser("download", help="download a data set into the cache ahead of time")
+    fetch.add_argument("name", help="mnist, fashion_mnist or emnist")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a server (default 30)")
+    fetch.set_defaults(run=run_download)
+
+
+def run_list(args) -> int:
+    from .. import datasets
+    for name in datasets.DATASETS:
+        found = datasets.status(name, args.path)
+        complete = all(found.values())
+        print(f"{name}: {'found' if complete else 'missing ' + str(sum(v is None for v in found.values())) + ' file(s)'}")
+        for role, path in found.items():
+            print(f"  {role:<13} {path if path else '-'}")
+    print("builtin: digits (scikit-learn), toy (synthetic)")
+    return 0
+
+
+def run_download(args) -> int:
+    from .. import datasets
+    for role, path in datasets.download(args.name, timeout=args.timeout).items():
+        print(f"{role}: {path}")
+    return 0
