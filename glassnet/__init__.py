@@ -9,7 +9,7 @@ initializers, regularizers, callbacks, utils, datasets; plus testing (gradient c
 
 import importlib
 
-from . import (activations, callbacks, config, initializers, layers, losses, metrics, models, optimizers,
+from . import (activations, callbacks, config, engine, initializers, layers, losses, metrics, models, optimizers,
                regularizers, testing, utils)
 from .layers import Input
 from .models import Sequential

@@ -69,7 +69,10 @@ class Progbar:
         if self.verbose == 2:
             return f"{step}/{self.target} - {format_duration(elapsed)} - {format_time_per_step(per_step)}{metrics}"
         timing = format_duration(elapsed) if final else format_duration(per_step * (self.target - step))
-        return f"{step:>{digits}}/{self.target} {self._bar(step)} {timing} {format_time_per_step(per_step)}{metrics}"
+        count = f"{step:>{digits}}/{self.target}"
+        if self.dynamic:  # bold, as Keras draws them
+            count, timing = f"\x1b[1m{count}\x1b[0m", f"\x1b[1m{timing}\x1b[0m"
+        return f"{count} {self._bar(step)} {timing} {format_time_per_step(per_step)}{metrics}"
 
     def update(self, step: int, values: dict | None = None, final: bool = False) -> None:
         values = values or {}

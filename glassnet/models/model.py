@@ -242,7 +242,7 @@ class Model:
                 val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
                                                  _check_batch_size(validation_batch_size or batch_size,
                                                                    "validation_batch_size"))
-                logs.update({f"val_{key}": value for key, value in val_logs.items()})
+                logs.update((f"val_{key}", value) for key, value in val_logs.items())
             hooks.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
@@ -269,13 +269,16 @@ class Model:
         return x_val, y_val, w_val
 
     def _epoch_logs(self, loss: float, metrics) -> dict:
+        """{name: value} sorted by name, as Keras 3 orders its logs ('accuracy' before 'loss')."""
         logs = {"loss": float(loss)}
         for metric, _ in metrics:
             logs[metric.name] = float(metric.result())
-        return logs
+        return dict(sorted(logs.items()))
 
     def _logs_as_list(self, logs: dict):
-        values = list(logs.values())
+        """Keras's list form: the loss, then the metrics in compile order (a float when alone)."""
+        names = ["loss"] + [metric.name for metric, _ in self._metrics or []]
+        values = [logs[name] for name in names]
         return values[0] if len(values) == 1 else values
 
     # -- evaluate ------------------------------------------------------------------------------

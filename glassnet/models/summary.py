@@ -48,13 +48,19 @@ def print_summary(model, line_length=None, print_fn=None) -> None:
     trainable = sum(p.value.size for p in model.trainable_weights)
     non_trainable = sum(p.value.size for p in model.non_trainable_weights)
     itemsize = model.dtype.itemsize
-    lines.append(f" Total params: {trainable + non_trainable:,} ({readable_size((trainable + non_trainable) * itemsize)})")
+    optimizer = model.optimizer
+    optimizer_count = optimizer_bytes = 0
+    if optimizer is not None and optimizer.slots:
+        # Keras counts the step counter (int64) and the learning rate among the optimizer's
+        # variables, and the optimizer's variables in the total.
+        slot_values = sum(slot.size for slot in optimizer.slots)
+        optimizer_count, optimizer_bytes = slot_values + 2, slot_values * itemsize + 8 + 4
+    total = trainable + non_trainable + optimizer_count
+    total_bytes = (trainable + non_trainable) * itemsize + optimizer_bytes
+    lines.append(f" Total params: {total:,} ({readable_size(total_bytes)})")
     lines.append(f" Trainable params: {trainable:,} ({readable_size(trainable * itemsize)})")
     lines.append(f" Non-trainable params: {non_trainable:,} ({readable_size(non_trainable * itemsize)})")
-    optimizer = model.optimizer
-    if optimizer is not None and optimizer.slots:
-        # Keras counts the step counter and the learning rate among the optimizer's variables.
-        count = sum(slot.size for slot in optimizer.slots) + 2
-        lines.append(f" Optimizer params: {count:,} ({readable_size(count * itemsize)})")
+    if optimizer_count:
+        lines.append(f" Optimizer params: {optimizer_count:,} ({readable_size(optimizer_bytes)})")
     for line in lines:
         print_fn(line)

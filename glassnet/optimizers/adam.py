@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..engine import kernels
@@ -37,7 +35,9 @@ class Adam(Optimizer):
 
     def update(self, values, grads, learning_rate):
         t = self.iterations + 1
-        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        # In the parameters' precision, as Keras computes it (matters at large learning rates).
+        real = values.dtype.type
+        alpha = real(learning_rate) * np.sqrt(1 - real(self.beta_2) ** t) / (1 - real(self.beta_1) ** t)
         fused = None if self.amsgrad else kernels.get("adam")
         if fused is not None:
             dtype = values.dtype.type

@@ -202,8 +202,10 @@ def test_metrics_by_name_and_object():
     model = small_classifier(loss="categorical_crossentropy",
                              metrics=["categorical_accuracy", keras.metrics.TopKCategoricalAccuracy(k=2), "mse", "mae"])
     logs = model.evaluate(x, keras.utils.to_categorical(y), verbose=0, return_dict=True)
-    assert list(logs) == ["loss", "categorical_accuracy", "top_k_categorical_accuracy", "mse", "mae"]
+    assert list(logs) == ["categorical_accuracy", "loss", "mae", "mse", "top_k_categorical_accuracy"]
     assert logs["top_k_categorical_accuracy"] >= logs["categorical_accuracy"]
+    as_list = model.evaluate(x, keras.utils.to_categorical(y), verbose=0)
+    assert as_list == [logs[k] for k in ["loss", "categorical_accuracy", "top_k_categorical_accuracy", "mse", "mae"]]
 
 
 def test_train_on_batch_and_model_call():

@@ -24,8 +24,8 @@ def fit(verbose, capsys, epochs=2):
     return capsys.readouterr().out
 
 
-LINE = re.compile(r"^10/10 ━{20} \d+s \d+(us|ms)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}"
-                  r" - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$")
+LINE = re.compile(r"^10/10 ━{20} \d+s \d+(us|ms)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}"
+                  r" - val_accuracy: \d\.\d{4} - val_loss: \d\.\d{4}$")
 
 
 def test_verbose_1_without_terminal_prints_one_line_per_epoch(capsys):
@@ -37,7 +37,8 @@ def test_verbose_1_without_terminal_prints_one_line_per_epoch(capsys):
 
 def test_verbose_2_prints_a_short_line(capsys):
     lines = fit(2, capsys).splitlines()
-    assert re.match(r"^10/10 - \d+s - \d+(us|ms)/step - loss: \d\.\d{4} - accuracy", lines[1]), lines[1]
+    assert re.match(r"^10/10 - \d+s - \d+(us|ms)/step - accuracy: \d\.\d{4} - loss: \d\.\d{4} - val_accuracy",
+                    lines[1]), lines[1]
 
 
 def test_verbose_0_prints_nothing(capsys):
@@ -53,7 +54,7 @@ def test_terminal_bar_redraws_in_place():
     text = stream.getvalue()
     assert text.count("\r") == 5 and text.endswith("\n")
     assert "\x1b[32m" in text  # the done part is green
-    assert "\r1/4 " in text and "loss: 0.2500" in text
+    assert "\r\x1b[1m1/4\x1b[0m " in text and "loss: 0.2500" in text
 
 
 def test_number_formats_follow_keras():
