@@ -1,11 +1,20 @@
-"""Layers, by family: core (Dense, Activation, Dropout, InputLayer) and reshaping."""
+"""Layers, by family: core (Dense, Activation, Dropout, InputLayer), reshaping, convolution,
+pooling, normalization and image reshaping."""
 
 from .activation import Activation
 from .base import Layer, Parameter
+from .convolution import Conv1D, Conv2D
 from .dense import Dense
 from .dropout import Dropout
+from .image_reshaping import SpatialDropout2D, UpSampling2D, ZeroPadding2D
 from .input_layer import Input, InputLayer
+from .normalization import BatchNormalization
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .reshaping import Flatten, Reshape
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer", "Parameter",
-           "Reshape"]
+MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
+Convolution2D = Conv2D
+
+__all__ = ["Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
+           "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
+           "MaxPool2D", "MaxPooling2D", "Parameter", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..layers.base import Layer, _shape_text
 from ..layers.input_layer import InputLayer
 from .model import Model
@@ -101,20 +103,10 @@ class Sequential(Model):
         if len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected[1:], shape[1:])):
             return
         first = self._layers[0] if self._layers else self._input_layer
-        per_sample = 1
-        for d in shape[1:]:
-            per_sample *= d
-        hint = ""
-        expected_size = 1
-        for d in expected[1:]:
-            expected_size = expected_size * d if d else expected_size
-        if per_sample == expected_size and len(shape) != len(expected):
-            hint = (f" The sizes agree: reshape {argument} to {_shape_text((shape[0],) + expected[1:])}"
-                    f"{' or put a Flatten() layer first' if len(expected) == 2 else ''}.")
         raise ValueError(
             f"{argument} has shape {_shape_text(shape)}, but model \"{self.name}\" expects input of shape "
             f"{_shape_text(expected)} (its first layer \"{first.name}\" was built for "
-            f"{_shape_text(expected)}).{hint}")
+            f"{_shape_text(expected)}).{_shape_hint(shape, expected, argument)}")
 
     def _flat_parameters(self):
         flat = super()._flat_parameters()
@@ -170,3 +162,18 @@ class Sequential(Model):
                                  f"{', '.join(sorted(n for n in dir(layers_module) if n[0].isupper()))}.")
             model.add(layer_class.from_config(spec["config"]))
         return model
+
+
+def _shape_hint(shape: tuple, expected: tuple, argument: str) -> str:
+    """How to fix the commonest mismatches: a missing channel axis, channels-first images,
+    images given to a model of flat vectors."""
+    rest, want = tuple(shape[1:]), tuple(expected[1:])
+    if len(want) == 3 and rest == want[:2] and want[2] == 1:
+        return f" The channel axis is missing: {argument} = np.expand_dims({argument}, -1)."
+    if len(want) == 3 and len(rest) == 3 and rest[0] == want[2] and rest[1:] == want[:2]:
+        return (f" {argument} looks channels-first (channels, height, width); glassnet, like Keras, expects "
+                f"channels last: {argument} = np.transpose({argument}, (0, 2, 3, 1)).")
+    if None not in want and int(np.prod(rest)) == int(np.prod(want)) and len(rest) != len(want):
+        flatten = " or put a Flatten() layer first" if len(want) == 1 else ""
+        return f" The sizes agree: reshape {argument} to {_shape_text((shape[0],) + want)}{flatten}."
+    return ""

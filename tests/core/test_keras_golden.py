@@ -140,6 +140,11 @@ def test_summary_text_matches_keras():
         "binary": keras.Sequential([L.Input((2,)), L.Dense(10, activation="relu"), L.Dense(1, activation="sigmoid")]),
         "mlp512": keras.Sequential([L.Input((28, 28)), L.Flatten(), L.Dense(512, activation="relu"),
                                     L.Dense(10, activation="softmax")]),
+        "seed_cnn": keras.Sequential([L.Input((28, 28, 1)), L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D((2, 2)),
+                                      L.Flatten(), L.Dense(10, activation="softmax")]),
+        "classic_convnet": keras.Sequential([L.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
+                                             L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
+                                             L.Dropout(0.5), L.Dense(10, activation="softmax")]),
     }
     for name, model in models.items():
         assert _without_names(summary_of(model)) == _without_names(TEXT["summaries"][name])

@@ -1,0 +1,87 @@
+"""Shared arithmetic of convolution and pooling windows (channels-last).
+
+``sliding_windows`` turns (N, H, W, C) into a strided view (N, OH, OW, KH, KW, C) of every
+window, without copying. ``add_windows`` is its adjoint: it adds window gradients back into
+the image, looping over the KH*KW kernel offsets only (never over samples or pixels).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def as_pair(value, argument: str, layer: str) -> tuple[int, int]:
+    if isinstance(value, (int, np.integer)):
+        value = (int(value), int(value))
+    try:
+        pair = tuple(int(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError(f'Layer "{layer}": {argument} must be an int or a pair of ints, received {value!r}') from None
+    if len(pair) != 2 or min(pair) < 1:
+        raise ValueError(f'Layer "{layer}": {argument} must be an int or a pair of positive ints, received {value!r}')
+    return pair
+
+
+def check_padding(padding: str, layer: str) -> str:
+    padding = str(padding).lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f'Layer "{layer}": padding must be "valid" or "same", received {padding!r}')
+    return padding
+
+
+def output_length(size: int, window: int, stride: int, dilation: int, padding: str) -> int:
+    """Output length along one axis; "same" keeps ceil(size / stride), as Keras."""
+    if padding == "same":
+        return math.ceil(size / stride)
+    span = (window - 1) * dilation + 1
+    return (size - span) // stride + 1
+
+
+def same_padding(size: int, window: int, stride: int, dilation: int) -> tuple[int, int]:
+    """(before, after) zeros for "same"; the odd one goes after (bottom/right), as TensorFlow."""
+    span = (window - 1) * dilation + 1
+    total = max((math.ceil(size / stride) - 1) * stride + span - size, 0)
+    return total // 2, total - total // 2
+
+
+def pad_amounts(shape, window, strides, dilation, padding):
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    return (same_padding(shape[1], window[0], strides[0], dilation[0]),
+            same_padding(shape[2], window[1], strides[1], dilation[1]))
+
+
+def pad(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
+    (top, bottom), (left, right) = pads
+    if top == bottom == left == right == 0:
+        return x
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
+
+
+def sliding_windows(x: np.ndarray, window, strides, dilation, out_hw) -> np.ndarray:
+    """View of shape (N, OH, OW, KH, KW, C): element [n, i, j, a, b, c] is
+    x[n, i * sh + a * dh, j * sw + b * dw, c]."""
+    sn, sh, sw, sc = x.strides
+    shape = (x.shape[0], out_hw[0], out_hw[1], window[0], window[1], x.shape[3])
+    strides_ = (sn, sh * strides[0], sw * strides[1], sh * dilation[0], sw * dilation[1], sc)
+    return np.lib.stride_tricks.as_strided(x, shape, strides_, writeable=False)
+
+
+def add_windows(grad_windows: np.ndarray, padded_shape, strides, dilation) -> np.ndarray:
+    """The adjoint of ``sliding_windows``: sum window gradients (N, OH, OW, KH, KW, C) into an
+    array of ``padded_shape``."""
+    out = np.zeros(padded_shape, dtype=grad_windows.dtype)
+    _, oh, ow, kh, kw, _ = grad_windows.shape
+    for a in range(kh):
+        for b in range(kw):
+            top, left = a * dilation[0], b * dilation[1]
+            out[:, top:top + strides[0] * (oh - 1) + 1:strides[0],
+                left:left + strides[1] * (ow - 1) + 1:strides[1], :] += grad_windows[:, :, :, a, b, :]
+    return out
+
+
+def unpad(x: np.ndarray, pads) -> np.ndarray:
+    (top, bottom), (left, right) = pads
+    return x[:, top:x.shape[1] - bottom, left:x.shape[2] - right, :]

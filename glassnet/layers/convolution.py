@@ -1,0 +1,199 @@
+"""Conv2D and Conv1D (channels-last), as im2col and one matrix product."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations as activations_module
+from .. import initializers as initializers_module
+from .. import regularizers as regularizers_module
+from . import conv_utils
+from .base import Layer, _shape_text
+
+
+class Conv2D(Layer):
+    """2-D convolution: z[n, i, j, f] = sum_{a, b, c} x[n, i*s + a*d, j*s + b*d, c] K[a, b, c, f] + bias[f].
+
+    Args: filters, kernel_size, strides=(1, 1), padding "valid" | "same", dilation_rate=(1, 1),
+    activation, use_bias, kernel/bias initializers (glorot_uniform / zeros) and regularizers.
+
+    Input shape: (batch, height, width, channels). Output: (batch, out_height, out_width, filters).
+    Kernel: (kh, kw, channels, filters).
+
+    Forward gathers every window into a matrix ``cols`` of shape (N*OH*OW, KH*KW*C) and
+    multiplies it by the kernel seen as (KH*KW*C, F). Backward, with dz of shape (N*OH*OW, F):
+    dK = cols^T dz, dbias = sum of dz over rows, dcols = dz K^T, added back window by window.
+    """
+
+    rank = 2
+
+    def __init__(self, filters: int, kernel_size, strides=(1, 1), padding: str = "valid", dilation_rate=(1, 1),
+                 activation=None, use_bias: bool = True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
+            raise ValueError(f'{type(self).__name__} "{self.name}": filters must be a positive integer, received {filters!r}')
+        self.filters = int(filters)
+        self.kernel_size = self._pair(kernel_size, "kernel_size")
+        self.strides = self._pair(strides, "strides")
+        self.dilation_rate = self._pair(dilation_rate, "dilation_rate")
+        self.padding = conv_utils.check_padding(padding, self.name)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(f'{type(self).__name__} "{self.name}": strides > 1 together with dilation_rate > 1 is not '
+                             "supported (nor is it by Keras).")
+        self.activation = activations_module.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers_module.get(kernel_initializer)
+        self.bias_initializer = initializers_module.get(bias_initializer)
+        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
+        self.bias_regularizer = regularizers_module.get(bias_regularizer)
+
+    def _pair(self, value, argument):
+        return conv_utils.as_pair(value, argument, self.name)
+
+    # Conv1D reuses everything below by seeing (N, L, C) as (N, 1, L, C).
+    def _as_image_shape(self, input_shape):
+        return input_shape
+
+    def _check_rank(self, input_shape):
+        if len(input_shape) != 4:
+            hint = (" For single-channel images add a channel axis: x = np.expand_dims(x, -1)."
+                    if len(input_shape) == 3 else "")
+            raise ValueError(f'Conv2D "{self.name}" expects 4-D input (batch, height, width, channels), received '
+                             f"shape {_shape_text(input_shape)}.{hint}")
+
+    def build(self, input_shape):
+        self._check_rank(input_shape)
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(f'{type(self).__name__} "{self.name}": the channel axis of the input must be known, '
+                             f"received {_shape_text(input_shape)}.")
+        shape = tuple(k for k in self.kernel_size[2 - self.rank:]) + (channels, self.filters)
+        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer, self.bias_regularizer)
+
+    def compute_output_shape(self, input_shape):
+        self._check_rank(input_shape)
+        image = self._as_image_shape(input_shape)
+        lengths = []
+        for axis in (1, 2):
+            size = image[axis]
+            if size is None:
+                lengths.append(None)
+                continue
+            length = conv_utils.output_length(size, self.kernel_size[axis - 1], self.strides[axis - 1],
+                                              self.dilation_rate[axis - 1], self.padding)
+            if length <= 0:
+                span = (self.kernel_size[axis - 1] - 1) * self.dilation_rate[axis - 1] + 1
+                raise ValueError(
+                    f'{type(self).__name__} "{self.name}": the kernel spans {span} pixels but the input is only '
+                    f"{size} along that axis (input shape {_shape_text(input_shape)}), so padding=\"valid\" leaves "
+                    "nothing. Use padding=\"same\", a smaller kernel, or a larger input.")
+            lengths.append(length)
+        return self._from_image_shape((input_shape[0], lengths[0], lengths[1], self.filters))
+
+    def _from_image_shape(self, shape):
+        return shape
+
+    def _kernel_2d(self):
+        return self.kernel.value.reshape(-1, self.filters)
+
+    def _image(self, x):
+        return x
+
+    def forward(self, x, training=False):
+        image = self._image(x)
+        pads = conv_utils.pad_amounts(image.shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
+        padded = conv_utils.pad(image, pads)
+        out_hw = tuple(conv_utils.output_length(image.shape[axis], self.kernel_size[axis - 1], self.strides[axis - 1],
+                                                self.dilation_rate[axis - 1], self.padding) for axis in (1, 2))
+        windows = conv_utils.sliding_windows(padded, self.kernel_size, self.strides, self.dilation_rate, out_hw)
+        cols = windows.reshape(-1, windows.shape[3] * windows.shape[4] * windows.shape[5])  # the one copy
+        z = cols @ self._kernel_2d()
+        if self.use_bias:
+            z += self.bias.value
+        z = z.reshape(image.shape[0], out_hw[0], out_hw[1], self.filters)
+        a = self.activation.forward(z)
+        self._saved = (cols, z, a, padded.shape, pads, x.shape)
+        return self._from_image(a)
+
+    def _from_image(self, a):
+        return a
+
+    @property
+    def preactivation(self):
+        return self._from_image(self._saved[1])
+
+    def backward(self, grad_output, need_input_grad=True, grad_is_preactivation=False):
+        cols, z, a, padded_shape, pads, input_shape = self._saved
+        grad_output = self._image(grad_output)
+        dz = grad_output if grad_is_preactivation else self.activation.backward(z, a, grad_output)
+        dz2d = dz.reshape(-1, self.filters)
+        np.matmul(cols.T, dz2d, out=self.kernel.grad.reshape(-1, self.filters))
+        if self.use_bias:
+            np.sum(dz2d, axis=0, out=self.bias.grad)
+        if not need_input_grad:
+            return None
+        kh, kw = self.kernel_size
+        dcols = (dz2d @ self._kernel_2d().T).reshape(z.shape[:3] + (kh, kw, padded_shape[3]))
+        dpadded = conv_utils.add_windows(dcols, padded_shape, self.strides, self.dilation_rate)
+        return conv_utils.unpad(dpadded, pads).reshape(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size[2 - self.rank:]),
+                "strides": list(self.strides[2 - self.rank:]), "padding": self.padding,
+                "dilation_rate": list(self.dilation_rate[2 - self.rank:]),
+                "activation": activations_module.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
+                "bias_initializer": initializers_module.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers_module.serialize(self.bias_regularizer)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["activation"] = activations_module.deserialize(config.get("activation"))
+        for key in ("kernel_initializer", "bias_initializer"):
+            if key in config:
+                config[key] = initializers_module.deserialize(config[key])
+        for key in ("kernel_regularizer", "bias_regularizer"):
+            if key in config:
+                config[key] = regularizers_module.deserialize(config[key])
+        return super().from_config(config)
+
+
+class Conv1D(Conv2D):
+    """1-D convolution over (batch, steps, channels) with a kernel of shape (k, channels, filters);
+    computed as a Conv2D over (batch, 1, steps, channels)."""
+
+    rank = 1
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1, **kwargs):
+        super().__init__(filters, (1, self._single(kernel_size)), (1, self._single(strides)), padding,
+                         (1, self._single(dilation_rate)), **kwargs)
+
+    @staticmethod
+    def _single(value):
+        if isinstance(value, (tuple, list)):
+            if len(value) != 1:
+                raise ValueError(f"Conv1D: expected one value, received {value!r}")
+            value = value[0]
+        return value
+
+    def _check_rank(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f'Conv1D "{self.name}" expects 3-D input (batch, steps, channels), received shape '
+                             f"{_shape_text(input_shape)}.")
+
+    def _as_image_shape(self, input_shape):
+        return (input_shape[0], 1, input_shape[1], input_shape[2])
+
+    def _from_image_shape(self, shape):
+        return (shape[0], shape[2], shape[3])
+
+    def _image(self, x):
+        return x.reshape(x.shape[0], 1, x.shape[1], x.shape[2])
+
+    def _from_image(self, a):
+        return a.reshape(a.shape[0], a.shape[2], a.shape[3])

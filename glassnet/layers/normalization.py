@@ -1,0 +1,83 @@
+"""BatchNormalization: normalise each channel over the batch, then scale and shift."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import initializers as initializers_module
+from .base import Layer
+
+
+class BatchNormalization(Layer):
+    """Training: x_hat = (x - mean_B) / sqrt(var_B + epsilon), y = gamma * x_hat + beta, with the
+    mean and variance over every axis but ``axis`` (the channels); the moving statistics follow
+    moving = moving * momentum + batch * (1 - momentum). Inference uses the moving statistics.
+
+    Keras defaults: axis -1, momentum 0.99, epsilon 1e-3. Weights, in order: gamma, beta,
+    moving_mean, moving_variance (the last two not trainable).
+
+    Backward (training), with m values per channel and g = dL/dy:
+    dx = gamma / sqrt(var + eps) * (g - mean(g) - x_hat * mean(g * x_hat)).
+    """
+
+    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        if axis != -1:
+            raise ValueError(f'BatchNormalization "{self.name}": only axis=-1 (channels last) is supported, '
+                             f"received {axis!r}")
+        if not 0 <= momentum <= 1 or epsilon <= 0:
+            raise ValueError(f'BatchNormalization "{self.name}": momentum must be in [0, 1] and epsilon > 0, '
+                             f"received momentum={momentum!r}, epsilon={epsilon!r}")
+        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.initializers = {name: initializers_module.get(value) for name, value in (
+            ("gamma", gamma_initializer), ("beta", beta_initializer), ("moving_mean", moving_mean_initializer),
+            ("moving_variance", moving_variance_initializer))}
+
+    def build(self, input_shape):
+        channels = (input_shape[-1],)
+        self.gamma = self.add_weight("gamma", channels, self.initializers["gamma"]) if self.scale else None
+        self.beta = self.add_weight("beta", channels, self.initializers["beta"]) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", channels, self.initializers["moving_mean"], trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", channels, self.initializers["moving_variance"],
+                                               trainable=False)
+
+    def forward(self, x, training=False):
+        axes = tuple(range(x.ndim - 1))
+        if training:
+            mean, variance = x.mean(axis=axes), x.var(axis=axes)
+            self.moving_mean.value *= self.momentum
+            self.moving_mean.value += (1 - self.momentum) * mean
+            self.moving_variance.value *= self.momentum
+            self.moving_variance.value += (1 - self.momentum) * variance
+        else:
+            mean, variance = self.moving_mean.value, self.moving_variance.value
+        inverse_std = 1.0 / np.sqrt(variance + self.epsilon)
+        x_hat = (x - mean) * inverse_std
+        y = x_hat * self.gamma.value if self.scale else x_hat
+        if self.center:
+            y = y + self.beta.value
+        self._saved = (x_hat, inverse_std, training)
+        return y.astype(x.dtype, copy=False)
+
+    def backward(self, grad_output, need_input_grad=True):
+        x_hat, inverse_std, training = self._saved
+        axes = tuple(range(grad_output.ndim - 1))
+        if self.scale:
+            np.sum(grad_output * x_hat, axis=axes, out=self.gamma.grad)
+        if self.center:
+            np.sum(grad_output, axis=axes, out=self.beta.grad)
+        if not need_input_grad:
+            return None
+        gamma = self.gamma.value if self.scale else 1.0
+        if not training:
+            return grad_output * (gamma * inverse_std)
+        mean_grad = grad_output.mean(axis=axes)
+        mean_grad_x_hat = (grad_output * x_hat).mean(axis=axes)
+        return (gamma * inverse_std) * (grad_output - mean_grad - x_hat * mean_grad_x_hat)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale}

@@ -1,0 +1,178 @@
+"""Pooling layers (channels-last): max and average over windows, and global pooling."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import conv_utils
+from .base import Layer, _shape_text
+
+
+class _Pooling2D(Layer):
+    """Shared window arithmetic. When the windows tile the input exactly (stride = pool size,
+    "valid", the usual 2x2 case) the input is reshaped to (N, OH, PH, OW, PW, C) and reduced
+    over the two window axes; otherwise a strided view of the windows is used."""
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = conv_utils.as_pair(pool_size, "pool_size", self.name)
+        self.strides = self.pool_size if strides is None else conv_utils.as_pair(strides, "strides", self.name)
+        self.padding = conv_utils.check_padding(padding, self.name)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 4:
+            hint = " Add a channel axis: x = np.expand_dims(x, -1)." if len(input_shape) == 3 else ""
+            raise ValueError(f'{type(self).__name__} "{self.name}" expects 4-D input (batch, height, width, channels), '
+                             f"received shape {_shape_text(input_shape)}.{hint}")
+        lengths = []
+        for axis in (1, 2):
+            size = input_shape[axis]
+            length = None if size is None else conv_utils.output_length(
+                size, self.pool_size[axis - 1], self.strides[axis - 1], 1, self.padding)
+            if length is not None and length <= 0:
+                raise ValueError(f'{type(self).__name__} "{self.name}": pool_size {self.pool_size} is larger than the '
+                                 f"input {_shape_text(input_shape)} with padding=\"valid\"; use padding=\"same\" "
+                                 "or a smaller pool.")
+            lengths.append(length)
+        return (input_shape[0], lengths[0], lengths[1], input_shape[3])
+
+    def _tiles(self, x) -> bool:
+        return (self.padding == "valid" and self.strides == self.pool_size
+                and x.shape[1] % self.pool_size[0] == 0 and x.shape[2] % self.pool_size[1] == 0)
+
+    def _windows(self, x, fill):
+        pads = conv_utils.pad_amounts(x.shape, self.pool_size, self.strides, (1, 1), self.padding)
+        padded = conv_utils.pad(x, pads, fill)
+        out_hw = (self.output_shape[1] if self.output_shape[1] else
+                  conv_utils.output_length(x.shape[1], self.pool_size[0], self.strides[0], 1, self.padding),
+                  self.output_shape[2] if self.output_shape[2] else
+                  conv_utils.output_length(x.shape[2], self.pool_size[1], self.strides[1], 1, self.padding))
+        return conv_utils.sliding_windows(padded, self.pool_size, self.strides, (1, 1), out_hw), padded.shape, pads
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": list(self.pool_size), "strides": list(self.strides),
+                "padding": self.padding}
+
+
+class MaxPooling2D(_Pooling2D):
+    """y = max over each window. Backward sends each output's gradient to the first input of
+    its window (in row-major order) that holds the maximum: ties, common after ReLU, get one
+    share, not one each."""
+
+    def forward(self, x, training=False):
+        if self._tiles(x):
+            n, h, w, c = x.shape
+            ph, pw = self.pool_size
+            tiles = x.reshape(n, h // ph, ph, w // pw, pw, c)
+            y = tiles.max(axis=(2, 4))
+            self._saved = ("tiles", tiles, y, x.shape)
+            return y
+        windows, padded_shape, pads = self._windows(x, -np.inf)
+        y = windows.max(axis=(3, 4))
+        self._saved = ("windows", windows, y, (padded_shape, pads, x.shape))
+        return y
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        kind, source, y, extra = self._saved
+        ph, pw = self.pool_size
+        taken = np.zeros(y.shape, dtype=bool)
+        grad = np.zeros(source.shape, dtype=grad_output.dtype)
+        for a in range(ph):
+            for b in range(pw):
+                if kind == "tiles":
+                    candidate, target = source[:, :, a, :, b, :], grad[:, :, a, :, b, :]
+                else:
+                    candidate, target = source[:, :, :, a, b, :], grad[:, :, :, a, b, :]
+                hit = candidate == y
+                hit &= ~taken
+                taken |= hit
+                np.multiply(hit, grad_output, out=target)
+        if kind == "tiles":
+            return grad.reshape(extra)
+        padded_shape, pads, _ = extra
+        return conv_utils.unpad(conv_utils.add_windows(grad, padded_shape, self.strides, (1, 1)), pads)
+
+
+class AveragePooling2D(_Pooling2D):
+    """y = mean over each window; with "same" padding the padded zeros are not counted, as in
+    Keras. Backward spreads each output's gradient evenly over its window."""
+
+    def forward(self, x, training=False):
+        if self._tiles(x):
+            n, h, w, c = x.shape
+            ph, pw = self.pool_size
+            y = x.reshape(n, h // ph, ph, w // pw, pw, c).mean(axis=(2, 4))
+            self._saved = ("tiles", x.shape)
+            return y
+        windows, padded_shape, pads = self._windows(x, 0.0)
+        ones = np.ones((1,) + x.shape[1:3] + (1,), dtype=x.dtype)
+        count_windows, _, _ = self._windows(ones, 0.0)
+        counts = count_windows.sum(axis=(3, 4))
+        y = windows.sum(axis=(3, 4)) / counts
+        self._saved = ("windows", (padded_shape, pads, counts))
+        return y
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        kind, extra = self._saved
+        ph, pw = self.pool_size
+        if kind == "tiles":
+            spread = np.broadcast_to((grad_output / (ph * pw))[:, :, None, :, None, :],
+                                     grad_output.shape[:2] + (ph,) + (grad_output.shape[2], pw, grad_output.shape[3]))
+            return spread.reshape(extra)
+        padded_shape, pads, counts = extra
+        share = grad_output / counts
+        grad_windows = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (ph, pw, share.shape[3]))
+        return conv_utils.unpad(conv_utils.add_windows(grad_windows, padded_shape, self.strides, (1, 1)), pads)
+
+
+class _GlobalPooling2D(Layer):
+    def __init__(self, keepdims: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.keepdims = bool(keepdims)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(f'{type(self).__name__} "{self.name}" expects 4-D input (batch, height, width, channels), '
+                             f"received shape {_shape_text(input_shape)}.")
+        return (input_shape[0], 1, 1, input_shape[3]) if self.keepdims else (input_shape[0], input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """y[n, c] = mean over height and width; backward spreads the gradient evenly."""
+
+    def forward(self, x, training=False):
+        self._input_shape = x.shape
+        return x.mean(axis=(1, 2), keepdims=self.keepdims)
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        n, h, w, c = self._input_shape
+        return np.broadcast_to(grad_output.reshape(n, 1, 1, c) / (h * w), self._input_shape).copy()
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """y[n, c] = max over height and width; backward routes the gradient to the first maximum."""
+
+    def forward(self, x, training=False):
+        n, h, w, c = x.shape
+        flat = x.reshape(n, h * w, c)
+        self._argmax = flat.argmax(axis=1)
+        self._input_shape = x.shape
+        y = np.take_along_axis(flat, self._argmax[:, None, :], axis=1)
+        return y.reshape(n, 1, 1, c) if self.keepdims else y.reshape(n, c)
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        n, h, w, c = self._input_shape
+        grad = np.zeros((n, h * w, c), dtype=grad_output.dtype)
+        np.put_along_axis(grad, self._argmax[:, None, :], grad_output.reshape(n, 1, c), axis=1)
+        return grad.reshape(self._input_shape)
