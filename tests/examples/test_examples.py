@@ -51,3 +51,32 @@ def test_mnist_mlp_variants_learn_on_a_slice(variant):
     assert 0 <= first < 10
     units = {"small": 32, "wide": 512, "flat": 128}[variant]
     assert model.layers[-2].units == units
+
+
+def test_seed_cnn_example_learns_on_a_slice(tmp_path, monkeypatch):
+    example = load_example("seed_cnn")
+    x_train, y_train = fake_mnist(300, 2)
+    x_test, y_test = fake_mnist(100, 3)
+    model, history, accuracy, predictions = example.run(x_train, y_train, x_test, y_test, epochs=2, verbose=0)
+    assert model.count_params() == 108810
+    assert predictions.shape == (100, 10) and accuracy > 0.5
+
+
+def test_classic_convnet_example_learns_on_a_slice():
+    example = load_example("classic_convnet")
+    x_train, y_train = fake_mnist(400, 4)
+    x_test, y_test = fake_mnist(100, 5)
+    model, history, accuracy = example.run(x_train, y_train, x_test, y_test, epochs=3, batch_size=32, verbose=0)
+    assert model.count_params() == 34826
+    assert set(history.history) == {"accuracy", "loss", "val_accuracy", "val_loss"}
+    assert accuracy > 0.5
+
+
+def test_seed_cnn_plot_variant_writes_pngs(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib", reason="the plot variant needs matplotlib")
+    monkeypatch.chdir(tmp_path)
+    example = load_example("seed_cnn")
+    x, y = fake_mnist(64, 6)
+    example.run(x, y, x[:16], y[:16], epochs=1, verbose=0, plot=True)
+    assert (tmp_path / "seed_cnn_prediction.png").stat().st_size > 0
+    assert (tmp_path / "seed_cnn_curves.png").stat().st_size > 0
