@@ -1,9 +1,10 @@
-"""Optional fused kernels for the optimizer step, compiled with numba when it is installed.
+"""Optional fused kernels, compiled with numba when it is installed.
 
-An Adam step written with NumPy ufuncs makes a dozen passes over the parameter vector; the
-kernel below makes one, on all cores. The NumPy code in ``glassnet/optimizers`` stays the
-reference and the fallback: results agree to float32 rounding (tests check it), and
-``glassnet.config.set_fused_kernels(False)`` turns the kernels off.
+An Adam step written with NumPy ufuncs makes a dozen passes over the parameter vector, and
+max pooling's backward pass a dozen strided passes over the image; each kernel below makes
+one. The NumPy code in the optimizers and layers stays the reference and the fallback:
+results agree (tests check it), and ``glassnet.config.set_fused_kernels(False)`` or
+GLASSNET_FUSED_KERNELS=0 turns the kernels off.
 
 numba is imported on the first training step, never by ``import glassnet``.
 Install it with ``pip install "glassnet[fast]"``.
@@ -41,7 +42,44 @@ def _compile():
             v[i] = v_i
             values[i] -= alpha * m_i / (math.sqrt(v_i) + epsilon)
 
-    return {"adam": adam, "numba": numba}
+    # Channels are the innermost loop in both pooling kernels: contiguous, so it vectorises.
+    @jit
+    def maxpool_forward(x, pool_h, pool_w, y, argmax):
+        """Max over tiling (pool_h, pool_w) windows of channels-last x; argmax keeps the
+        row-major offset of the first maximum of each window."""
+        n_, out_h, out_w, channels = y.shape
+        for n in range(n_):
+            for i in range(out_h):
+                for j in range(out_w):
+                    for c in range(channels):
+                        y[n, i, j, c] = x[n, i * pool_h, j * pool_w, c]
+                        argmax[n, i, j, c] = 0
+                    for a in range(pool_h):
+                        for b in range(pool_w):
+                            where = a * pool_w + b
+                            if where == 0:
+                                continue
+                            for c in range(channels):
+                                value = x[n, i * pool_h + a, j * pool_w + b, c]
+                                if value > y[n, i, j, c]:
+                                    y[n, i, j, c] = value
+                                    argmax[n, i, j, c] = where
+
+    @jit
+    def maxpool_backward(grad_y, argmax, pool_h, pool_w, grad_x):
+        """Each output gradient goes to its window's first maximum; every other input gets 0."""
+        n_, out_h, out_w, channels = grad_y.shape
+        for n in range(n_):
+            for i in range(out_h):
+                for j in range(out_w):
+                    for a in range(pool_h):
+                        for b in range(pool_w):
+                            where = a * pool_w + b
+                            for c in range(channels):
+                                hit = argmax[n, i, j, c] == where
+                                grad_x[n, i * pool_h + a, j * pool_w + b, c] = grad_y[n, i, j, c] if hit else 0.0
+
+    return {"adam": adam, "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward, "numba": numba}
 
 
 def get(name: str):

@@ -190,3 +190,10 @@ class Layer:
 
 def _shape_text(shape) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def column_sums(matrix: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Sum over the rows of a 2-D array (a bias gradient), as ones @ matrix: BLAS does it
+    several times faster than ``matrix.sum(axis=0)``."""
+    ones = np.ones(matrix.shape[0], dtype=matrix.dtype)
+    return np.matmul(ones, matrix, out=out)

@@ -8,7 +8,7 @@ from .. import activations as activations_module
 from .. import initializers as initializers_module
 from .. import regularizers as regularizers_module
 from . import conv_utils
-from .base import Layer, _shape_text
+from .base import Layer, column_sums, _shape_text
 
 
 class Conv2D(Layer):
@@ -132,7 +132,7 @@ class Conv2D(Layer):
         dz2d = dz.reshape(-1, self.filters)
         np.matmul(cols.T, dz2d, out=self.kernel.grad.reshape(-1, self.filters))
         if self.use_bias:
-            np.sum(dz2d, axis=0, out=self.bias.grad)
+            column_sums(dz2d, out=self.bias.grad)
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size

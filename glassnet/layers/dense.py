@@ -7,7 +7,7 @@ import numpy as np
 from .. import activations as activations_module
 from .. import initializers as initializers_module
 from .. import regularizers as regularizers_module
-from .base import Layer
+from .base import Layer, column_sums
 
 
 class Dense(Layer):
@@ -75,7 +75,7 @@ class Dense(Layer):
         dz2d = dz.reshape(-1, self.units)
         np.matmul(x2d.T, dz2d, out=self.kernel.grad)
         if self.use_bias:
-            np.sum(dz2d, axis=0, out=self.bias.grad)
+            column_sums(dz2d, out=self.bias.grad)
         if not need_input_grad:
             return None
         return dz @ self.kernel.value.T

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import kernels
 from . import conv_utils
 from .base import Layer, _shape_text
 
@@ -59,40 +60,64 @@ class MaxPooling2D(_Pooling2D):
     its window (in row-major order) that holds the maximum: ties, common after ReLU, get one
     share, not one each."""
 
-    def forward(self, x, training=False):
+    def _offsets(self, x):
+        """One view per window offset (a, b): shape (N, OH, OW, C) each, in row-major order."""
+        ph, pw = self.pool_size
         if self._tiles(x):
-            n, h, w, c = x.shape
-            ph, pw = self.pool_size
-            tiles = x.reshape(n, h // ph, ph, w // pw, pw, c)
-            y = tiles.max(axis=(2, 4))
-            self._saved = ("tiles", tiles, y, x.shape)
-            return y
+            return [x[:, a::ph, b::pw, :] for a in range(ph) for b in range(pw)], None
         windows, padded_shape, pads = self._windows(x, -np.inf)
-        y = windows.max(axis=(3, 4))
-        self._saved = ("windows", windows, y, (padded_shape, pads, x.shape))
+        return [windows[:, :, :, a, b, :] for a in range(ph) for b in range(pw)], (windows.shape, padded_shape, pads)
+
+    def forward(self, x, training=False):
+        fused = kernels.get("maxpool_forward") if self._tiles(x) else None
+        if fused is not None:
+            return self._forward_fused(fused, x)
+        offsets, geometry = self._offsets(x)
+        y = np.maximum(offsets[0], offsets[1]) if len(offsets) > 1 else offsets[0].copy()
+        for view in offsets[2:]:
+            np.maximum(y, view, out=y)
+        self._saved = ("numpy", x.shape, offsets, y, geometry)
+        return y
+
+    def _forward_fused(self, kernel, x):
+        n, h, w, c = x.shape
+        ph, pw = self.pool_size
+        y = np.empty((n, h // ph, w // pw, c), dtype=x.dtype)
+        argmax = np.empty(y.shape, dtype=np.uint8)
+        kernel(np.ascontiguousarray(x), ph, pw, y, argmax)
+        self._saved = ("fused", x.shape, argmax)
         return y
 
     def backward(self, grad_output, need_input_grad=True):
         if not need_input_grad:
             return None
-        kind, source, y, extra = self._saved
-        ph, pw = self.pool_size
-        taken = np.zeros(y.shape, dtype=bool)
-        grad = np.zeros(source.shape, dtype=grad_output.dtype)
-        for a in range(ph):
-            for b in range(pw):
-                if kind == "tiles":
-                    candidate, target = source[:, :, a, :, b, :], grad[:, :, a, :, b, :]
-                else:
-                    candidate, target = source[:, :, :, a, b, :], grad[:, :, :, a, b, :]
-                hit = candidate == y
-                hit &= ~taken
+        if self._saved[0] == "fused":
+            _, input_shape, argmax = self._saved
+            grad = np.empty(input_shape, dtype=grad_output.dtype)  # the kernel writes every entry
+            kernels.get("maxpool_backward")(np.ascontiguousarray(grad_output), argmax, *self.pool_size, grad)
+            return grad
+        _, input_shape, offsets, y, geometry = self._saved
+        if geometry is None:
+            grad = np.zeros(input_shape, dtype=grad_output.dtype)
+            ph, pw = self.pool_size
+            targets = [grad[:, a::ph, b::pw, :] for a in range(ph) for b in range(pw)]
+        else:
+            windows_shape, padded_shape, pads = geometry
+            grad_windows = np.zeros(windows_shape, dtype=grad_output.dtype)
+            targets = [grad_windows[:, :, :, a, b, :] for a in range(self.pool_size[0]) for b in range(self.pool_size[1])]
+        taken = None
+        hit = np.empty(y.shape, dtype=bool)
+        for view, target in zip(offsets, targets):
+            np.equal(view, y, out=hit)
+            if taken is None:
+                taken = hit.copy()
+            else:
+                np.greater(hit, taken, out=hit)  # a maximum not yet claimed by an earlier offset
                 taken |= hit
-                np.multiply(hit, grad_output, out=target)
-        if kind == "tiles":
-            return grad.reshape(extra)
-        padded_shape, pads, _ = extra
-        return conv_utils.unpad(conv_utils.add_windows(grad, padded_shape, self.strides, (1, 1)), pads)
+            np.multiply(hit, grad_output, out=target)
+        if geometry is None:
+            return grad
+        return conv_utils.unpad(conv_utils.add_windows(grad_windows, padded_shape, self.strides, (1, 1)), pads)
 
 
 class AveragePooling2D(_Pooling2D):

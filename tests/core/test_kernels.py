@@ -37,3 +37,22 @@ def test_kernels_can_be_switched_off():
         assert kernels.get("adam") is None
     finally:
         keras.config.set_fused_kernels(True)
+
+
+def test_fused_max_pooling_matches_numpy_pooling():
+    pytest.importorskip("numba", reason="the fused kernels need numba (pip install 'glassnet[fast]')")
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 6, 8, 5)).astype(np.float32)
+    x[0, :2, :2, 0] = 1.0  # a tie: the first maximum takes the gradient
+    grad = rng.standard_normal((3, 3, 4, 5)).astype(np.float32)
+    results = []
+    for fused in (True, False):
+        keras.config.set_fused_kernels(fused)
+        try:
+            layer = keras.layers.MaxPooling2D(2)
+            y = layer(x)
+            results.append((y, layer.backward(grad)))
+        finally:
+            keras.config.set_fused_kernels(True)
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
