@@ -79,7 +79,22 @@ def _compile():
                                 hit = argmax[n, i, j, c] == where
                                 grad_x[n, i * pool_h + a, j * pool_w + b, c] = grad_y[n, i, j, c] if hit else 0.0
 
-    return {"adam": adam, "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward, "numba": numba}
+    @jit
+    def add_windows(grad_windows, stride_h, stride_w, dilation_h, dilation_w, out):
+        """out[n, i*sh + a*dh, j*sw + b*dw, c] += grad_windows[n, i, j, a, b, c], reading
+        grad_windows once, in memory order (the adjoint of im2col)."""
+        n_, out_h, out_w, kernel_h, kernel_w, channels = grad_windows.shape
+        for n in range(n_):
+            for i in range(out_h):
+                for j in range(out_w):
+                    for a in range(kernel_h):
+                        for b in range(kernel_w):
+                            row, column = i * stride_h + a * dilation_h, j * stride_w + b * dilation_w
+                            for c in range(channels):
+                                out[n, row, column, c] += grad_windows[n, i, j, a, b, c]
+
+    return {"adam": adam, "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward,
+            "add_windows": add_windows, "numba": numba}
 
 
 def get(name: str):

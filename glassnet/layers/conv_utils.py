@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from ..engine import kernels
+
 
 def as_pair(value, argument: str, layer: str) -> tuple[int, int]:
     if isinstance(value, (int, np.integer)):
@@ -73,6 +75,10 @@ def add_windows(grad_windows: np.ndarray, padded_shape, strides, dilation) -> np
     """The adjoint of ``sliding_windows``: sum window gradients (N, OH, OW, KH, KW, C) into an
     array of ``padded_shape``."""
     out = np.zeros(padded_shape, dtype=grad_windows.dtype)
+    fused = kernels.get("add_windows")
+    if fused is not None:
+        fused(np.ascontiguousarray(grad_windows), strides[0], strides[1], dilation[0], dilation[1], out)
+        return out
     _, oh, ow, kh, kw, _ = grad_windows.shape
     for a in range(kh):
         for b in range(kw):

@@ -56,3 +56,17 @@ def test_fused_max_pooling_matches_numpy_pooling():
             keras.config.set_fused_kernels(True)
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+def test_fused_col2im_matches_numpy():
+    pytest.importorskip("numba", reason="the fused kernels need numba (pip install 'glassnet[fast]')")
+    from glassnet.layers import conv_utils
+    grad_windows = np.random.default_rng(2).standard_normal((2, 3, 4, 3, 2, 5)).astype(np.float32)
+    results = []
+    for fused in (True, False):
+        keras.config.set_fused_kernels(fused)
+        try:
+            results.append(conv_utils.add_windows(grad_windows, (2, 8, 9, 5), (2, 2), (1, 1)))
+        finally:
+            keras.config.set_fused_kernels(True)
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6, atol=1e-6)
