@@ -1,0 +1,63 @@
+"""One workload in a framework with the Keras API: glassnet, or Keras 3 on TensorFlow or JAX.
+
+    python run_keras_api.py glassnet|keras W1 EPOCHS [LIMIT]    (KERAS_BACKEND picks TF or JAX)
+
+Prints one JSON line: seconds per epoch, test accuracy, predict throughput, peak memory, import time.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+
+framework, workload, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+started = time.perf_counter()
+if framework == "glassnet":
+    import glassnet as keras
+else:
+    import keras
+import_seconds = time.perf_counter() - started
+
+import numpy as np  # noqa: E402
+
+from workloads import WORKLOADS, load_fashion  # noqa: E402
+
+spec = WORKLOADS[workload]
+(x_train, y_train), (x_test, y_test) = load_fashion(limit)
+x_train, x_test = (x_train / 255.0).astype("float32"), (x_test / 255.0).astype("float32")
+L = keras.layers
+keras.utils.set_random_seed(0)
+if spec["model"] == "mlp":
+    model = keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(spec["hidden"], activation="relu"),
+                              L.Dense(10, activation="softmax")])
+else:
+    x_train, x_test = x_train[..., None], x_test[..., None]
+    if spec["model"] == "seed_cnn":
+        model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2),
+                                  L.Flatten(), L.Dense(10, activation="softmax")])
+    else:
+        model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
+                                  L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.5),
+                                  L.Dense(10, activation="softmax")])
+model.compile(optimizer=keras.optimizers.Adam(epsilon=1e-7), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+seconds = []
+for epoch in range(epochs):
+    begin = time.perf_counter()
+    model.fit(x_train, y_train, batch_size=spec["batch_size"], epochs=epoch + 1, initial_epoch=epoch,
+              validation_split=spec.get("validation_split", 0.0), verbose=0)
+    seconds.append(time.perf_counter() - begin)
+accuracy = float(model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1])
+throughput = {}
+for batch in (32, 1000):
+    model.predict(x_test[:batch], batch_size=batch, verbose=0)
+    begin = time.perf_counter()
+    model.predict(x_test, batch_size=batch, verbose=0)
+    throughput[batch] = len(x_test) / (time.perf_counter() - begin)
+print(json.dumps({"framework": framework if framework == "glassnet" else f"keras-{os.environ.get('KERAS_BACKEND', 'tensorflow')}",
+                  "workload": workload, "epoch_seconds": seconds, "test_accuracy": accuracy,
+                  "predict_32": throughput[32], "predict_1000": throughput[1000],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "import_seconds": import_seconds}))

@@ -1,0 +1,71 @@
+"""One workload in PyTorch (eager, CPU), built to match the Keras models: glorot-uniform
+kernels, zero biases, Adam(eps=1e-7), channels handled as PyTorch wants (NCHW).
+
+    python run_torch.py W1 EPOCHS [LIMIT]
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+
+workload, epochs = sys.argv[1], int(sys.argv[2])
+limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
+started = time.perf_counter()
+import torch  # noqa: E402
+import_seconds = time.perf_counter() - started
+import numpy as np  # noqa: E402
+
+from workloads import WORKLOADS, load_fashion  # noqa: E402
+
+torch.set_num_threads(os.cpu_count() or 1)
+torch.manual_seed(0)
+spec = WORKLOADS[workload]
+(x_train, y_train), (x_test, y_test) = load_fashion(limit)
+x_train, x_test = torch.tensor(x_train / 255.0, dtype=torch.float32), torch.tensor(x_test / 255.0, dtype=torch.float32)
+y_train, y_test = torch.tensor(y_train, dtype=torch.long), torch.tensor(y_test, dtype=torch.long)
+nn = torch.nn
+if spec["model"] == "mlp":
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, spec["hidden"]), nn.ReLU(), nn.Linear(spec["hidden"], 10))
+else:
+    x_train, x_test = x_train[:, None], x_test[:, None]
+    if spec["model"] == "seed_cnn":
+        model = nn.Sequential(nn.Conv2d(1, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(10816, 10))
+    else:
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                              nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.5), nn.Linear(1600, 10))
+for module in model.modules():
+    if isinstance(module, (nn.Linear, nn.Conv2d)):
+        nn.init.xavier_uniform_(module.weight)
+        nn.init.zeros_(module.bias)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+loss_fn = nn.CrossEntropyLoss()
+if spec.get("validation_split"):
+    cut = int(len(x_train) * (1 - spec["validation_split"]))
+    x_train, y_train = x_train[:cut], y_train[:cut]
+seconds = []
+for epoch in range(epochs):
+    begin = time.perf_counter()
+    model.train()
+    order = torch.randperm(len(x_train))
+    for start in range(0, len(x_train), spec["batch_size"]):
+        index = order[start:start + spec["batch_size"]]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x_train[index]), y_train[index])
+        loss.backward()
+        optimizer.step()
+    seconds.append(time.perf_counter() - begin)
+model.eval()
+throughput = {}
+with torch.no_grad():
+    accuracy = float((model(x_test).argmax(1) == y_test).float().mean())
+    for batch in (32, 1000):
+        begin = time.perf_counter()
+        for start in range(0, len(x_test), batch):
+            torch.softmax(model(x_test[start:start + batch]), 1)
+        throughput[batch] = len(x_test) / (time.perf_counter() - begin)
+print(json.dumps({"framework": "pytorch", "workload": workload, "epoch_seconds": seconds, "test_accuracy": accuracy,
+                  "predict_32": throughput[32], "predict_1000": throughput[1000],
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "import_seconds": import_seconds}))
