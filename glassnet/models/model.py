@@ -360,7 +360,7 @@ class Model:
 
     def _inference_chunk(self, budget: int = 1 << 21) -> int:
         """Samples per chunk so the largest layer output stays near ``budget`` values (8 MB)."""
-        largest = max(int(np.prod([d for d in layer.output_shape[1:] if d])) for layer in self.layers)
+        largest = max((int(np.prod([d for d in layer.output_shape[1:] if d])) for layer in self.layers), default=1)
         return max(1, budget // max(largest, 1))
 
     def predict_on_batch(self, x) -> np.ndarray:
