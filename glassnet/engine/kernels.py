@@ -15,6 +15,10 @@ from __future__ import annotations
 import math
 import os
 
+# Below this, moments are flushed to zero: far under any value that can move a weight, far
+# above float32's smallest normal number (1.2e-38), below which arithmetic turns slow.
+TINY = 1e-30
+
 _state = {"enabled": os.environ.get("GLASSNET_FUSED_KERNELS", "1") != "0", "kernels": None, "tried": False}
 
 
@@ -38,6 +42,13 @@ def _compile():
             g = grads[i]
             m_i = m[i] + (g - m[i]) * one_minus_beta_1
             v_i = v[i] + (g * g - v[i]) * one_minus_beta_2
+            # A weight whose gradient is always zero (a pixel that is always black) sees its
+            # moments decay geometrically into subnormal floats, on which the processor is
+            # a hundred times slower; flush them to zero, as TensorFlow's CPU kernels do.
+            if abs(m_i) < TINY:
+                m_i = 0.0
+            if v_i < TINY:
+                v_i = 0.0
             m[i] = m_i
             v[i] = v_i
             values[i] -= alpha * m_i / (math.sqrt(v_i) + epsilon)

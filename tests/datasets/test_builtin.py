@@ -43,3 +43,28 @@ def test_cli_list_and_errors(capsys, tmp_path, monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         main(["datasets", "--bogus"])
     assert exit_info.value.code == 2
+
+
+def test_emnist_reads_the_archive_and_turns_images_upright(tmp_path, monkeypatch):
+    import gzip
+    import zipfile
+
+    from .fixtures import idx_bytes
+    monkeypatch.delenv("GLASSNET_DATA", raising=False)
+    monkeypatch.setenv("GLASSNET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("glassnet.datasets.registry.EMNIST.files",
+                        {"archive": datasets.registry.DataFile("gzip.zip")})
+    stored = np.zeros((2, 28, 28), dtype=np.uint8)
+    stored[:, 3, 0] = 255  # as published: transposed, so this pixel is row 0, column 3 upright
+    folder = tmp_path / "emnist"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "gzip.zip", "w") as archive:
+        for part, labels in (("train", [1, 26]), ("test", [2, 3])):
+            archive.writestr(f"gzip/emnist-letters-{part}-images-idx3-ubyte.gz", gzip.compress(idx_bytes(stored)))
+            archive.writestr(f"gzip/emnist-letters-{part}-labels-idx1-ubyte.gz", gzip.compress(idx_bytes(np.array(labels))))
+    (x_train, y_train), (x_test, y_test) = datasets.emnist.load_data("letters", path=tmp_path, download=False)
+    assert x_train.shape == (2, 28, 28) and x_train[0, 0, 3] == 255 and x_train[0, 3, 0] == 0
+    names = datasets.emnist.label_names("letters")
+    assert [names[i] for i in y_train] == ["a", "z"]
+    with pytest.raises(datasets.IDXFormatError, match="no member 'gzip/emnist-digits-train-images"):
+        datasets.emnist.load_data("digits", path=tmp_path, download=False)
