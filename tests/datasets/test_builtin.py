@@ -52,8 +52,9 @@ def test_emnist_reads_the_archive_and_turns_images_upright(tmp_path, monkeypatch
     from .fixtures import idx_bytes
     monkeypatch.delenv("GLASSNET_DATA", raising=False)
     monkeypatch.setenv("GLASSNET_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr("glassnet.datasets.registry.EMNIST.files",
-                        {"archive": datasets.registry.DataFile("gzip.zip")})
+    import dataclasses
+    unchecked = dataclasses.replace(datasets.registry.EMNIST, files={"archive": datasets.registry.DataFile("gzip.zip")})
+    monkeypatch.setattr("glassnet.datasets.emnist.EMNIST", unchecked)
     stored = np.zeros((2, 28, 28), dtype=np.uint8)
     stored[:, 3, 0] = 255  # as published: transposed, so this pixel is row 0, column 3 upright
     folder = tmp_path / "emnist"
