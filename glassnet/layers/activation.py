@@ -33,9 +33,3 @@ class Activation(Layer):
 
     def get_config(self):
         return {**super().get_config(), "activation": activations_module.serialize(self.activation)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["activation"] = activations_module.deserialize(config["activation"])
-        return super().from_config(config)

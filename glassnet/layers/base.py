@@ -177,7 +177,7 @@ class Layer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Layer":
-        config = dict(config)
+        config = _deserialize_fields(dict(config))
         batch_input_shape = config.pop("batch_input_shape", None)
         if batch_input_shape is not None:
             config["input_shape"] = tuple(batch_input_shape[1:])
@@ -197,3 +197,17 @@ def column_sums(matrix: np.ndarray, out: np.ndarray) -> np.ndarray:
     several times faster than ``matrix.sum(axis=0)``."""
     ones = np.ones(matrix.shape[0], dtype=matrix.dtype)
     return np.matmul(ones, matrix, out=out)
+
+
+def _deserialize_fields(config: dict) -> dict:
+    """Turn the serialized activation, initializers and regularizers of a layer config back
+    into objects (keys: ``activation``, ``*_initializer``, ``*_regularizer``)."""
+    from .. import activations as activations_module
+    for key, value in list(config.items()):
+        if key == "activation":
+            config[key] = activations_module.deserialize(value)
+        elif key.endswith("_initializer"):
+            config[key] = initializers_module.deserialize(value)
+        elif key.endswith("_regularizer"):
+            config[key] = regularizers_module.deserialize(value)
+    return config

@@ -150,18 +150,6 @@ class Conv2D(Layer):
                 "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers_module.serialize(self.bias_regularizer)}
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["activation"] = activations_module.deserialize(config.get("activation"))
-        for key in ("kernel_initializer", "bias_initializer"):
-            if key in config:
-                config[key] = initializers_module.deserialize(config[key])
-        for key in ("kernel_regularizer", "bias_regularizer"):
-            if key in config:
-                config[key] = regularizers_module.deserialize(config[key])
-        return super().from_config(config)
-
 
 class Conv1D(Conv2D):
     """1-D convolution over (batch, steps, channels) with a kernel of shape (k, channels, filters);

@@ -91,15 +91,3 @@ class Dense(Layer):
             "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
             "bias_regularizer": regularizers_module.serialize(self.bias_regularizer),
         }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["activation"] = activations_module.deserialize(config.get("activation"))
-        for key in ("kernel_initializer", "bias_initializer"):
-            if key in config:
-                config[key] = initializers_module.deserialize(config[key])
-        for key in ("kernel_regularizer", "bias_regularizer"):
-            if key in config:
-                config[key] = regularizers_module.deserialize(config[key])
-        return super().from_config(config)

@@ -23,6 +23,7 @@ class Sequential(Model):
         self.trainable = trainable
         self._layers: list[Layer] = []
         self._input_layer: InputLayer | None = None
+        self._first_trainable: int | None = None
         self.built = False
         self.input_shape = self.output_shape = None
         for layer in layers or []:

@@ -71,7 +71,6 @@ def test_terminate_on_nan_and_custom_batch_hooks():
             batches.append((batch, set(logs)))
             if batch == 1:
                 logs_nan = dict(logs, loss=float("nan"))
-                callbacks.TerminateOnNaN().set_model(self.model)
                 stopper = callbacks.TerminateOnNaN()
                 stopper.set_model(self.model)
                 stopper.on_train_batch_end(batch, logs_nan)
