@@ -6,6 +6,9 @@ import argparse
 import sys
 
 from . import datasets as datasets_command
+from . import evaluate as evaluate_command
+from . import predict as predict_command
+from . import train as train_command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -17,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="glassnet", description="Neural networks from scratch on NumPy, behind the Keras API.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
+    train_command.add_parser(commands)
+    evaluate_command.add_parsers(commands)
+    predict_command.add_parser(commands)
     datasets_command.add_parser(commands)
     return parser
 

@@ -1,0 +1,73 @@
+"""``glassnet train``: train a model on a named data set and write a run directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def add_parser(commands) -> None:
+    from .common import DATA_CHOICES
+    parser = commands.add_parser(
+        "train", help="train a model and save it with its history, plots and a report",
+        description="Train an MLP, a small CNN or a model described by a JSON config on a data set, and write "
+                    "RUN_DIR/model.glassnet, config.json, history.csv, curves.png, confusion.png and report.md. "
+                    "Ctrl-C stops training and saves what was learnt so far.")
+    parser.add_argument("--data", required=True, choices=DATA_CHOICES, help="the data set to train on")
+    parser.add_argument("--model", default="mlp", help="mlp, cnn, or a JSON file holding a Sequential config")
+    parser.add_argument("--epochs", type=int, default=5, help="passes over the training data (default 5)")
+    parser.add_argument("--batch-size", type=int, default=32, help="samples per step (default 32)")
+    parser.add_argument("--optimizer", default="adam", help="optimizer name, e.g. adam, sgd, rmsprop (default adam)")
+    parser.add_argument("--out", default="runs/latest", help="run directory to write (default runs/latest)")
+    parser.add_argument("--data-dir", help="folder holding the data set files")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.set_defaults(run=run)
+
+
+def build_model(spec: str, input_shape, classes: int):
+    import glassnet as keras
+    layers = keras.layers
+    if spec == "mlp":
+        stack = [layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(classes, activation="softmax")]
+    elif spec == "cnn":
+        stack = [layers.Conv2D(32, 3, activation="relu", padding="same"), layers.MaxPooling2D(2), layers.Flatten(),
+                 layers.Dense(classes, activation="softmax")]
+    else:
+        if not os.path.isfile(spec):
+            raise ValueError(f"--model must be mlp, cnn or an existing JSON file, received {spec!r}")
+        with open(spec) as stream:
+            config = json.load(stream)
+        model = keras.Sequential.from_config(config.get("config", config))
+        if not model.built:
+            model.build((None,) + tuple(input_shape))
+        return model
+    return keras.Sequential([keras.Input(input_shape)] + stack)
+
+
+def run(args) -> int:
+    import glassnet as keras
+    from .common import load_dataset
+    from .report import write_report
+    if args.epochs < 1 or args.batch_size < 1:
+        raise ValueError("--epochs and --batch-size must be positive integers")
+    keras.utils.set_random_seed(args.seed)
+    (x_train, y_train), (x_test, y_test), names = load_dataset(args.data, args.data_dir)
+    model = build_model(args.model, x_train.shape[1:], len(names))
+    model.compile(optimizer=args.optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    os.makedirs(args.out, exist_ok=True)
+    logger = keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"))
+    interrupted = False
+    try:
+        model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size, validation_split=0.1,
+                  callbacks=[logger])
+    except KeyboardInterrupt:
+        interrupted = True
+        logger.on_train_end()
+        print("\nInterrupted: saving the model as it is now.", file=sys.stderr)
+    model.save(os.path.join(args.out, "model.glassnet"))
+    with open(os.path.join(args.out, "config.json"), "w") as stream:
+        json.dump({"class_name": "Sequential", "config": model.get_config()}, stream, indent=2)
+    write_report(model, args.out, x_test, y_test, names, model.history, title=f"{args.model} on {args.data}")
+    print(f"Saved the run in {args.out}")
+    return 130 if interrupted else 0
