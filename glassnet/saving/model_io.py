@@ -44,7 +44,12 @@ def _compile_config(model) -> dict | None:
 
 
 def save_model(model, path, include_optimizer: bool = True) -> None:
-    """Write ``model`` to ``path`` (any name; ``.glassnet`` is a good suffix), atomically."""
+    """Write ``model`` to ``path``, atomically: a path ending in ``.keras`` gets a Keras 3 file
+    (architecture and weights, readable by Keras), any other name glassnet's own format."""
+    if str(path).endswith(".keras"):
+        from .keras_format import save_keras
+        save_keras(model, path)
+        return
     model._require_built("save()")
     slots, optimizer_state = [], None
     compile_config = _compile_config(model)
@@ -84,7 +89,11 @@ def _check_manifest(model, manifest: list, path: str) -> None:
 
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: architecture, weights and (with
-    ``compile=True``) the compiled optimizer with its state."""
+    ``compile=True``) the compiled optimizer with its state. Keras 3 ``.keras`` files are read
+    too (architecture and weights; compile them yourself)."""
+    from .keras_format import is_keras_file, load_keras
+    if is_keras_file(path):
+        return load_keras(path)
     reader = ArchiveReader(path)
     try:
         if reader.header.get("contents") != "model":

@@ -1,0 +1,169 @@
+"""Keras 3 ``.keras`` files: read and write them, so models move between glassnet and Keras.
+
+A ``.keras`` file is a zip of ``metadata.json``, ``config.json`` (the architecture, in Keras's
+serialization) and ``model.weights.h5`` (HDF5: ``layers/<name>/vars/<i>``, where ``<name>`` is
+the layer class in snake case, numbered ``dense``, ``dense_1``, ... in model order). h5py is an
+optional dependency (``pip install h5py``). Only the architecture and weights travel; compile
+settings and optimizer state stay in glassnet's own format.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import numpy as np
+
+from ..utils.naming import to_snake_case
+from .archive import ModelFileError
+from .atomic import atomic_write
+
+KERAS_VERSION_WRITTEN = "3.15.1"
+# Keras config keys glassnet has no use for (it is channels-last, float32, unconstrained).
+_IGNORED = {"dtype", "data_format", "activity_regularizer", "kernel_constraint", "bias_constraint",
+            "beta_constraint", "gamma_constraint", "beta_regularizer", "gamma_regularizer", "synchronized",
+            "sparse", "ragged", "optional", "interpolation", "lora_rank", "lora_alpha", "quantization_config",
+            "moving_mean_regularizer", "moving_variance_regularizer"}
+# Keras options that glassnet accepts only at their default value (anything else is refused).
+_DEFAULT_ONLY = {"renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "groups": 1}
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError("Reading and writing Keras .keras files needs h5py: pip install h5py") from None
+    return h5py
+
+
+def is_keras_file(path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "model.weights.h5" in archive.namelist() and "config.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+def _to_keras_value(key, value):
+    if key == "activation" and isinstance(value, dict):
+        return value["class_name"]  # Keras names its activation functions; their defaults match
+    if key.endswith("_initializer") and isinstance(value, dict):
+        return {"module": "keras.initializers", "class_name": _camel(value["class_name"]), "config": value.get("config", {}),
+                "registered_name": None}
+    if key.endswith("_regularizer") and isinstance(value, dict):
+        return {"module": "keras.regularizers", "class_name": value["class_name"], "config": value["config"],
+                "registered_name": None}
+    return value
+
+
+def _keras_layer_config(layer) -> dict:
+    config = {key: _to_keras_value(key, value) for key, value in layer.get_config().items()}
+    config.pop("batch_input_shape", None)
+    config["dtype"] = "float32"
+    if hasattr(layer, "padding") and type(layer).__name__ in ("Conv2D", "Conv1D", "MaxPooling2D", "AveragePooling2D"):
+        config["data_format"] = "channels_last"
+    return {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None,
+            "build_config": {"input_shape": list(layer.input_shape)}}
+
+
+def _layer_keys(model) -> list[str]:
+    used: dict[str, int] = {}
+    keys = []
+    for layer in model.layers:
+        base = to_snake_case(type(layer).__name__)
+        count = used.get(base, -1) + 1
+        used[base] = count
+        keys.append(base if count == 0 else f"{base}_{count}")
+    return keys
+
+
+def save_keras(model, path) -> None:
+    """Write ``model`` as a Keras 3 ``.keras`` file (atomically)."""
+    h5py = _h5py()
+    model._require_built("save() to .keras")
+    input_config = {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
+                    "config": {"batch_shape": list(model.input_shape), "dtype": "float32", "sparse": False,
+                               "name": "input_layer"}}
+    config = {"module": "keras", "class_name": "Sequential", "registered_name": None,
+              "config": {"name": model.name, "trainable": True, "dtype": "float32",
+                         "layers": [input_config] + [_keras_layer_config(layer) for layer in model.layers]},
+              "build_config": {"input_shape": list(model.input_shape)}}
+    weights = io.BytesIO()
+    with h5py.File(weights, "w") as store:
+        for key, layer in zip(_layer_keys(model), model.layers):
+            group = store.create_group(f"layers/{key}/vars")
+            for index, parameter in enumerate(layer.weights):
+                group.create_dataset(str(index), data=parameter.value)
+        store.create_group("vars")
+    metadata = {"keras_version": KERAS_VERSION_WRITTEN, "date_saved": "", "written_by": "glassnet"}
+    with atomic_write(path) as stream, zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("metadata.json", json.dumps(metadata))
+        archive.writestr("config.json", json.dumps(config, indent=1))
+        archive.writestr("model.weights.h5", weights.getvalue())
+
+
+def _from_keras_value(key, value):
+    if key == "activation" and isinstance(value, dict):
+        return value.get("config", {}).get("name", value.get("class_name", "linear")).lower()
+    if key.endswith("_initializer") and isinstance(value, dict):
+        return {"class_name": to_snake_case(value["class_name"]), "config": {
+            k: v for k, v in value.get("config", {}).items() if k not in ("seed", "input_axes", "output_axes")}}
+    if key.endswith("_regularizer") and isinstance(value, dict):
+        return {"class_name": value["class_name"], "config": value.get("config", {})}
+    return value
+
+
+def load_keras(path):
+    """A glassnet Sequential model from a Keras 3 ``.keras`` file (architecture and weights)."""
+    from .. import layers as layers_module
+    from ..models import Sequential
+    from ..utils import random as grandom
+    h5py = _h5py()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))
+            weights_bytes = archive.read("model.weights.h5")
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"{path!r} is not a readable Keras .keras file ({error}).") from None
+    if config.get("class_name") != "Sequential":
+        raise ModelFileError(f"{path!r} holds a Keras {config.get('class_name')} model; glassnet reads Sequential models.")
+    specs = config["config"]["layers"]
+    with grandom.preserved_state():
+        model = Sequential(name=config["config"].get("name"))
+        for spec in specs:
+            name, layer_config = spec["class_name"], dict(spec["config"])
+            if name == "InputLayer":
+                shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
+                model.add(layers_module.InputLayer(shape=tuple(shape[1:])))
+                continue
+            cls = getattr(layers_module, name, None)
+            if cls is None or not isinstance(cls, type):
+                raise ModelFileError(f"{path!r}: the Keras layer {name!r} has no glassnet counterpart.")
+            for option, default in _DEFAULT_ONLY.items():
+                if layer_config.pop(option, default) != default:
+                    raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
+                                         "does not support.")
+            kwargs = {k: _from_keras_value(k, v) for k, v in layer_config.items() if k not in _IGNORED}
+            if kwargs.get("data_format", "channels_last") != "channels_last":
+                raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} is channels_first; glassnet is channels_last.")
+            model.add(cls.from_config(kwargs))
+        if not model.built:
+            build = config.get("build_config", {}).get("input_shape")
+            if build is None:
+                raise ModelFileError(f"{path!r}: the model has no input shape to build from.")
+            model.build(tuple(build))
+    with h5py.File(io.BytesIO(weights_bytes), "r") as store:
+        for key, layer in zip(_layer_keys(model), model.layers):
+            if not layer.weights:
+                continue
+            group = store.get(f"layers/{key}/vars")
+            if group is None:
+                raise ModelFileError(f"{path!r}: no weights stored for layer {key!r}.")
+            arrays = [np.asarray(group[str(i)]) for i in range(len(layer.weights))]
+            layer.set_weights(arrays)
+    return model
