@@ -130,6 +130,8 @@ def load_keras(path):
             weights_bytes = archive.read("model.weights.h5")
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
         raise ModelFileError(f"{path!r} is not a readable Keras .keras file ({error}).") from None
+    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+        raise ModelFileError(f"{path!r} is not a readable Keras .keras file: its config.json describes no model.")
     if config.get("class_name") != "Sequential":
         raise ModelFileError(f"{path!r} holds a Keras {config.get('class_name')} model; glassnet reads Sequential models.")
     specs = config["config"]["layers"]

@@ -161,7 +161,7 @@ def test_foreign_files(tmp_path):
     with zipfile.ZipFile(keras_like, "w") as archive:
         archive.writestr("config.json", "{}")
         archive.writestr("model.weights.h5", b"")
-    with pytest.raises(ModelFileError, match="looks like a Keras .keras file"):
+    with pytest.raises(ModelFileError, match="not a readable Keras .keras file: its config.json describes no model"):
         keras.models.load_model(keras_like)
     with pytest.raises(FileNotFoundError, match="No model file"):
         keras.models.load_model(tmp_path / "missing.glassnet")
