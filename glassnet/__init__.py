@@ -17,7 +17,7 @@ from .models import Sequential
 __version__ = "0.1.0"
 
 # Imported on first use, so that ``import glassnet`` stays light.
-_LAZY_SUBMODULES = ("datasets", "cli", "plot", "saving")
+_LAZY_SUBMODULES = ("datasets", "cli", "plot", "saving", "export")
 
 
 def __getattr__(name):

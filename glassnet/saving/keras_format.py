@@ -67,6 +67,9 @@ def _keras_layer_config(layer) -> dict:
     config["dtype"] = "float32"
     if hasattr(layer, "padding") and type(layer).__name__ in ("Conv2D", "Conv1D", "MaxPooling2D", "AveragePooling2D"):
         config["data_format"] = "channels_last"
+    if type(layer).__name__ == "SpatialDropout2D":  # Keras's takes only these
+        config = {"name": layer.name, "rate": layer.rate, "seed": layer.seed, "dtype": "float32",
+                  "data_format": "channels_last"}
     return {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None,
             "build_config": {"input_shape": list(layer.input_shape)}}
 

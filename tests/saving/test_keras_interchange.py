@@ -34,6 +34,12 @@ def keras_python():
 def glassnet_model(kind):
     L = keras.layers
     keras.utils.set_random_seed(2)
+    if kind == "all":
+        return keras.Sequential([keras.Input((12, 12, 2)), L.ZeroPadding2D(1), L.Conv2D(4, 3, padding="same", activation="relu"),
+                                 L.UpSampling2D(2), L.AveragePooling2D(2), L.SpatialDropout2D(0.1), L.Activation("tanh"),
+                                 L.Reshape((196, 4)), L.Conv1D(3, 3, activation="relu"), L.Reshape((194, 3, 1)),
+                                 L.Conv2D(2, 1), L.GlobalAveragePooling2D(keepdims=True), L.GlobalMaxPooling2D(),
+                                 L.Dense(5, activation="softmax")])
     if kind == "mlp":
         return keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(32, activation="relu", kernel_regularizer="l2"),
                                  L.Dropout(0.2), L.Dense(10, activation="softmax")])
@@ -47,11 +53,11 @@ def glassnet_model(kind):
 
 
 def inputs(kind):
-    shape = (8, 28, 28) if kind == "mlp" else (8, 28, 28, 1)
+    shape = {"mlp": (8, 28, 28), "cnn": (8, 28, 28, 1), "all": (8, 12, 12, 2)}[kind]
     return np.random.default_rng(3).random(shape, dtype=np.float32)
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+@pytest.mark.parametrize("kind", ["mlp", "cnn", "all"])
 def test_glassnet_keras_file_round_trip_in_glassnet(tmp_path, kind):
     model = glassnet_model(kind)
     model.save(tmp_path / "m.keras")
@@ -60,7 +66,7 @@ def test_glassnet_keras_file_round_trip_in_glassnet(tmp_path, kind):
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+@pytest.mark.parametrize("kind", ["mlp", "cnn", "all"])
 def test_glassnet_to_keras(tmp_path, kind):
     python = keras_python()
     model = glassnet_model(kind)
@@ -72,7 +78,7 @@ def test_glassnet_to_keras(tmp_path, kind):
     np.testing.assert_allclose(np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+@pytest.mark.parametrize("kind", ["mlp", "cnn", "all"])
 def test_keras_to_glassnet(tmp_path, kind):
     python = keras_python()
     x = inputs(kind)

@@ -19,6 +19,12 @@ def build(kind: str):
         return keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(32, activation="relu",
                                  kernel_regularizer=keras.regularizers.L2(1e-4)), L.Dropout(0.2),
                                  L.Dense(10, activation="softmax")])
+    if kind == "all":
+        return keras.Sequential([keras.Input((12, 12, 2)), L.ZeroPadding2D(1), L.Conv2D(4, 3, padding="same", activation="relu"),
+                                 L.UpSampling2D(2), L.AveragePooling2D(2), L.SpatialDropout2D(0.1), L.Activation("tanh"),
+                                 L.Reshape((196, 4)), L.Conv1D(3, 3, activation="relu"), L.Reshape((194, 3, 1)),
+                                 L.Conv2D(2, 1), L.GlobalAveragePooling2D(keepdims=True), L.GlobalMaxPooling2D(),
+                                 L.Dense(5, activation="softmax")])
     return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(8, 3, activation="relu", padding="same"),
                              L.BatchNormalization(), L.MaxPooling2D(2), L.Conv2D(4, 3, strides=2), L.Flatten(),
                              L.Dense(10, activation="softmax")])

@@ -1,0 +1,191 @@
+"""``to_onnx(model, path)``: a glassnet Sequential model as an ONNX graph (opset 17).
+
+onnx is an optional dependency (``pip install onnx``; ``onnxruntime`` to run the file). The graph
+keeps glassnet's channels-last layout: convolutions and pooling are wrapped in transposes to
+ONNX's channels-first and back. Dropout layers become identities (the graph is for inference).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers import conv_utils
+from ..saving.atomic import atomic_write
+
+OPSET = 17
+
+
+def _onnx():
+    try:
+        import onnx
+        from onnx import helper, numpy_helper
+    except ImportError:
+        raise ImportError("glassnet.export.to_onnx needs onnx: pip install onnx (and onnxruntime to run it)") from None
+    return onnx, helper, numpy_helper
+
+
+class _Graph:
+    """Collects nodes and initializers, handing out fresh tensor names."""
+
+    def __init__(self, helper, numpy_helper):
+        self.helper, self.numpy_helper = helper, numpy_helper
+        self.nodes, self.initializers, self.count = [], [], 0
+
+    def name(self, hint: str) -> str:
+        self.count += 1
+        return f"{hint}_{self.count}"
+
+    def constant(self, array, hint: str) -> str:
+        name = self.name(hint)
+        self.initializers.append(self.numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def op(self, op_type: str, inputs, hint: str | None = None, **attributes) -> str:
+        output = self.name(hint or op_type.lower())
+        self.nodes.append(self.helper.make_node(op_type, list(inputs), [output], **attributes))
+        return output
+
+
+def _activation(graph, x, activation):
+    name = activation.name
+    if name == "linear":
+        return x
+    simple = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softplus": "Softplus"}
+    if name in simple:
+        return graph.op(simple[name], [x])
+    if name == "softmax":
+        return graph.op("Softmax", [x], axis=activation.axis)
+    if name == "leaky_relu":
+        return graph.op("LeakyRelu", [x], alpha=activation.negative_slope)
+    if name == "elu":
+        return graph.op("Elu", [x], alpha=activation.alpha)
+    if name == "selu":
+        return graph.op("Selu", [x], alpha=activation.alpha, gamma=activation.scale)
+    if name == "silu":
+        return graph.op("Mul", [x, graph.op("Sigmoid", [x])])
+    if name == "gelu":
+        half = graph.constant(np.float32(0.5), "half")
+        one = graph.constant(np.float32(1.0), "one")
+        if activation.approximate:
+            inner = graph.op("Mul", [graph.op("Add", [x, graph.op("Mul", [graph.constant(np.float32(0.044715), "c"),
+                                                                       graph.op("Pow", [x, graph.constant(np.float32(3), "three")])])]),
+                                     graph.constant(np.float32(np.sqrt(2 / np.pi)), "c")])
+            cdf = graph.op("Mul", [half, graph.op("Add", [one, graph.op("Tanh", [inner])])])
+        else:
+            scaled = graph.op("Div", [x, graph.constant(np.float32(np.sqrt(2)), "sqrt2")])
+            cdf = graph.op("Mul", [half, graph.op("Add", [one, graph.op("Erf", [scaled])])])
+        return graph.op("Mul", [x, cdf])
+    raise ValueError(f"to_onnx: the activation {name!r} has no ONNX translation.")
+
+
+def _nchw(graph, x):
+    return graph.op("Transpose", [x], perm=[0, 3, 1, 2])
+
+
+def _nhwc(graph, x):
+    return graph.op("Transpose", [x], perm=[0, 2, 3, 1])
+
+
+def _spatial_pads(layer, window, strides, dilation):
+    if layer.padding == "valid":
+        return [0, 0, 0, 0]
+    (top, bottom), (left, right) = conv_utils.pad_amounts(layer.input_shape, window, strides, dilation, "same")
+    return [top, left, bottom, right]
+
+
+def _conv2d(graph, x, layer):
+    kernel = layer.kernel.value.reshape(layer.kernel_size + layer.kernel.value.shape[-2:])  # (kh, kw, C, F)
+    inputs = [_nchw(graph, x), graph.constant(kernel.transpose(3, 2, 0, 1), "kernel")]
+    if layer.use_bias:
+        inputs.append(graph.constant(layer.bias.value, "bias"))
+    y = graph.op("Conv", inputs, kernel_shape=list(layer.kernel_size), strides=list(layer.strides),
+                 dilations=list(layer.dilation_rate),
+                 pads=_spatial_pads(layer, layer.kernel_size, layer.strides, layer.dilation_rate))
+    return _nhwc(graph, y)
+
+
+def _conv1d(graph, x, layer):
+    kernel = layer.kernel.value  # (k, C, F)
+    inputs = [graph.op("Transpose", [x], perm=[0, 2, 1]), graph.constant(kernel.transpose(2, 1, 0), "kernel")]
+    if layer.use_bias:
+        inputs.append(graph.constant(layer.bias.value, "bias"))
+    pads = [0, 0]
+    if layer.padding == "same":
+        pads = list(conv_utils.same_padding(layer.input_shape[1], layer.kernel_size[1], layer.strides[1],
+                                            layer.dilation_rate[1]))
+    y = graph.op("Conv", inputs, kernel_shape=[layer.kernel_size[1]], strides=[layer.strides[1]],
+                 dilations=[layer.dilation_rate[1]], pads=pads)
+    return graph.op("Transpose", [y], perm=[0, 2, 1])
+
+
+def _layer(graph, x, layer):
+    kind = type(layer).__name__
+    if kind == "Dense":
+        y = graph.op("MatMul", [x, graph.constant(layer.kernel.value, "kernel")])
+        if layer.use_bias:
+            y = graph.op("Add", [y, graph.constant(layer.bias.value, "bias")])
+        return _activation(graph, y, layer.activation)
+    if kind == "Activation":
+        return _activation(graph, x, layer.activation)
+    if kind in ("Dropout", "SpatialDropout2D", "InputLayer"):
+        return x
+    if kind == "Flatten":
+        return graph.op("Flatten", [x], axis=1)
+    if kind == "Reshape":
+        return graph.op("Reshape", [x, graph.constant(np.array((0,) + layer.output_shape[1:], np.int64), "shape")])
+    if kind == "Conv2D":
+        return _activation(graph, _conv2d(graph, x, layer), layer.activation)
+    if kind == "Conv1D":
+        return _activation(graph, _conv1d(graph, x, layer), layer.activation)
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        attributes = {"kernel_shape": list(layer.pool_size), "strides": list(layer.strides),
+                      "pads": _spatial_pads(layer, layer.pool_size, layer.strides, (1, 1))}
+        if kind == "AveragePooling2D":
+            attributes["count_include_pad"] = 0
+        op = "MaxPool" if kind == "MaxPooling2D" else "AveragePool"
+        return _nhwc(graph, graph.op(op, [_nchw(graph, x)], **attributes))
+    if kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+        op = "ReduceMean" if kind == "GlobalAveragePooling2D" else "ReduceMax"
+        return graph.op(op, [x], axes=[1, 2], keepdims=int(layer.keepdims))
+    if kind == "BatchNormalization":
+        scale = 1.0 / np.sqrt(layer.moving_variance.value + layer.epsilon)
+        if layer.scale:
+            scale = scale * layer.gamma.value
+        shift = -layer.moving_mean.value * scale
+        if layer.center:
+            shift = shift + layer.beta.value
+        y = graph.op("Mul", [x, graph.constant(scale.astype(np.float32), "scale")])
+        return graph.op("Add", [y, graph.constant(shift.astype(np.float32), "shift")])
+    if kind == "ZeroPadding2D":
+        (top, bottom), (left, right) = layer.padding
+        pads = np.array([0, top, left, 0, 0, bottom, right, 0], np.int64)
+        return graph.op("Pad", [x, graph.constant(pads, "pads")])
+    if kind == "UpSampling2D":
+        scales = np.array([1.0, layer.size[0], layer.size[1], 1.0], np.float32)
+        return graph.op("Resize", [x, "", graph.constant(scales, "scales")], mode="nearest",
+                        coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+    raise ValueError(f"to_onnx: no ONNX translation for layer {layer.name!r} ({kind}).")
+
+
+def to_onnx(model, path, opset: int = OPSET):
+    """Write ``model`` (built) as an ONNX file at ``path``; returns the onnx ModelProto.
+    The graph input is ``input`` with a free batch axis, the output ``output``."""
+    onnx, helper, numpy_helper = _onnx()
+    model._require_built("to_onnx()")
+    graph = _Graph(helper, numpy_helper)
+    x = "input"
+    for layer in model.layers:
+        x = _layer(graph, x, layer)
+    graph.nodes.append(helper.make_node("Identity", [x], ["output"]))
+    to_dims = lambda shape: ["batch"] + [d if d is not None else f"d{i}" for i, d in enumerate(shape[1:])]  # noqa: E731
+    proto = helper.make_model(
+        helper.make_graph(graph.nodes, model.name, [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT,
+                                                                                   to_dims(model.input_shape))],
+                          [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT, to_dims(model.output_shape))],
+                          graph.initializers),
+        opset_imports=[helper.make_opsetid("", opset)], producer_name="glassnet")
+    proto.ir_version = min(proto.ir_version, 9)
+    onnx.checker.check_model(proto)
+    with atomic_write(path) as stream:
+        stream.write(proto.SerializeToString())
+    return proto

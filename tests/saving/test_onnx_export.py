@@ -1,0 +1,53 @@
+"""glassnet -> ONNX -> onnxruntime gives the same predictions, for every layer glassnet has."""
+
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet import layers
+
+pytest.importorskip("onnx", reason="ONNX export needs onnx (pip install onnx)")
+onnxruntime = pytest.importorskip("onnxruntime", reason="running the exported file needs onnxruntime")
+
+
+def run_onnx(path, x):
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(["output"], {"input": x})[0]
+
+
+def trained(model, x, y):
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    return model
+
+
+MODELS = {
+    "mlp": lambda: keras.Sequential([keras.Input((28, 28)), layers.Flatten(), layers.Dense(32, activation="relu"),
+                                     layers.Dropout(0.3), layers.Dense(16, activation="gelu"),
+                                     layers.Dense(16, activation="selu"), layers.Dense(16, activation="swish"),
+                                     layers.Dense(16, activation="leaky_relu"), layers.Dense(16, activation="elu"),
+                                     layers.Dense(16, activation="softplus"), layers.Activation("tanh"),
+                                     layers.Reshape((4, 4)), layers.Flatten(), layers.Dense(10, activation="softmax")]),
+    "cnn": lambda: keras.Sequential([keras.Input((28, 28, 1)), layers.ZeroPadding2D(1),
+                                     layers.Conv2D(6, 3, strides=2, padding="same", activation="relu"),
+                                     layers.BatchNormalization(), layers.MaxPooling2D(3, strides=2, padding="same"),
+                                     layers.UpSampling2D(2), layers.Conv2D(4, 3, dilation_rate=2),
+                                     layers.AveragePooling2D(2, padding="same"), layers.SpatialDropout2D(0.2),
+                                     layers.Conv2D(8, 2), layers.GlobalAveragePooling2D(),
+                                     layers.Dense(10, activation="softmax")]),
+    "cnn-global-max": lambda: keras.Sequential([keras.Input((12, 5)), layers.Conv1D(4, 3, padding="same", activation="relu"),
+                                                layers.Reshape((12, 4, 1)), layers.Conv2D(3, 2),
+                                                layers.GlobalMaxPooling2D(), layers.Dense(10, activation="softmax")]),
+}
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+def test_onnx_matches_glassnet(tmp_path, kind):
+    keras.utils.set_random_seed(0)
+    model = MODELS[kind]()
+    shape = model.input_shape[1:]
+    rng = np.random.default_rng(1)
+    x = rng.random((16,) + shape, dtype=np.float32)
+    trained(model, x, np.arange(16) % 10)
+    keras.export.to_onnx(model, tmp_path / "model.onnx")
+    np.testing.assert_allclose(run_onnx(tmp_path / "model.onnx", x), model.predict(x, verbose=0), atol=1e-5)
