@@ -3,8 +3,8 @@
 A ``Metric`` keeps a running weighted mean over the batches of an epoch:
 ``update_state(y_true, y_pred)`` adds a batch, ``result()`` reads the mean, ``reset_state()``
 starts again. ``metrics=["accuracy"]`` is resolved as Keras resolves it: binary accuracy for a
-one-unit output or a binary cross-entropy loss, sparse categorical accuracy for integer labels,
-categorical accuracy for one-hot labels.
+one-unit output, sparse categorical accuracy for integer labels, categorical accuracy otherwise
+(one-hot labels, or several sigmoid outputs).
 """
 
 from __future__ import annotations
@@ -139,19 +139,21 @@ _FUNCTIONS = {
 }
 
 
-def _resolve_accuracy(loss, output_shape, targets_ndim: int):
-    if isinstance(loss, losses_module.BinaryCrossentropy) or output_shape[-1] == 1:
+def _resolve_accuracy(output_shape, targets_ndim: int):
+    """As Keras 3 decides, from shapes only: one output unit -> binary; targets of lower rank
+    than the output (integer labels) -> sparse categorical; otherwise categorical."""
+    if output_shape[-1] == 1:
         return binary_accuracy
-    if isinstance(loss, losses_module.SparseCategoricalCrossentropy) or targets_ndim < len(output_shape):
+    if targets_ndim < len(output_shape):
         return sparse_categorical_accuracy
     return categorical_accuracy
 
 
-def get(identifier, loss=None, output_shape=(None, 1), targets_ndim: int = 2) -> Metric:
+def get(identifier, output_shape=(None, 1), targets_ndim: int = 2) -> Metric:
     """A streaming metric from a name, a Metric, or a per-sample function.
 
     "accuracy" (or "acc") becomes binary, sparse categorical or categorical accuracy from the
-    loss, the output shape and the rank of the prepared targets, and keeps the name it was given.
+    output shape and the rank of the prepared targets, and keeps the name it was given.
     """
     if isinstance(identifier, Metric):
         return identifier
@@ -160,7 +162,7 @@ def get(identifier, loss=None, output_shape=(None, 1), targets_ndim: int = 2) ->
     if isinstance(identifier, str):
         key = identifier.lower()
         if key in ("accuracy", "acc"):
-            return MeanMetricWrapper(_resolve_accuracy(loss, output_shape, targets_ndim), name=identifier)
+            return MeanMetricWrapper(_resolve_accuracy(output_shape, targets_ndim), name=identifier)
         if key not in _FUNCTIONS:
             raise unknown_name_error("metric", identifier, list(_FUNCTIONS) + ["accuracy", "acc"])
         return MeanMetricWrapper(_FUNCTIONS[key], name=identifier)

@@ -1,7 +1,7 @@
 """Layers, by family: core (Dense, Activation, Dropout, InputLayer), reshaping, convolution,
 pooling, normalization and image reshaping."""
 
-from .activation import Activation
+from .activation import Activation, LeakyReLU, ReLU, Softmax
 from .base import Layer, Parameter
 from .convolution import Conv1D, Conv2D
 from .dense import Dense
@@ -15,6 +15,6 @@ from .reshaping import Flatten, Reshape
 MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
 Convolution2D = Conv2D
 
-__all__ = ["Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
+__all__ = ["LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
            "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
            "MaxPool2D", "MaxPooling2D", "Parameter", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D"]

@@ -33,3 +33,44 @@ class Activation(Layer):
 
     def get_config(self):
         return {**super().get_config(), "activation": activations_module.serialize(self.activation)}
+
+
+class LeakyReLU(Activation):
+    """a = x for x > 0, negative_slope * x otherwise; the layer's Keras default slope is 0.3
+    (the ``leaky_relu`` function's is 0.2)."""
+
+    def __init__(self, negative_slope: float = 0.3, **kwargs):
+        kwargs.pop("activation", None)
+        super().__init__(activations_module.LeakyReLU(negative_slope), **kwargs)
+        self.negative_slope = float(negative_slope)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activation")
+        return {**config, "negative_slope": self.negative_slope}
+
+
+class ReLU(Activation):
+    """a = max(x, 0), as a layer."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("activation", None)
+        super().__init__("relu", **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activation")
+        return config
+
+
+class Softmax(Activation):
+    """Softmax over the last axis, as a layer."""
+
+    def __init__(self, axis: int = -1, **kwargs):
+        kwargs.pop("activation", None)
+        super().__init__(activations_module.Softmax(axis), **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activation")
+        return {**config, "axis": self.activation.axis}

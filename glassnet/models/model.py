@@ -56,13 +56,15 @@ class Model:
         self.dtype = np.dtype("float32")
         self._flat: FlatParameters | None = None
         self._metric_identifiers: list = []
+        self._weighted_metric_identifiers: list = []
         self._metrics: list | None = None
         self._metrics_key = None
 
     # -- compile -------------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
                 run_eagerly=False, steps_per_execution=1, jit_compile="auto", **kwargs):
-        """Choose the optimizer, the loss and the metrics (names, classes or objects).
+        """Choose the optimizer, the loss and the metrics (names, classes or objects). The
+        arguments are in Keras 3's order: pass ``metrics=`` by name.
 
         ``run_eagerly``, ``steps_per_execution`` and ``jit_compile`` are accepted for Keras
         compatibility and change nothing: glassnet always runs eagerly on NumPy.
@@ -113,7 +115,7 @@ class Model:
     def _compiled_metrics(self, targets: np.ndarray) -> list:
         key = (self.output_shape, targets.ndim)
         if self._metrics is None or self._metrics_key != key:
-            make = lambda ident: metrics_module.get(ident, self.loss, self.output_shape, targets.ndim)
+            make = lambda ident: metrics_module.get(ident, self.output_shape, targets.ndim)
             self._metrics = [(make(i), False) for i in self._metric_identifiers]
             self._metrics += [(make(i), True) for i in self._weighted_metric_identifiers]
             self._metrics_key = key
@@ -187,8 +189,8 @@ class Model:
             validation_prepared = True
         else:
             validation_prepared = False
-        if validation_data is not None and not isinstance(validation_data, (tuple, list)) or (
-                validation_data is not None and len(validation_data) not in (2, 3)):
+        if validation_data is not None and (not isinstance(validation_data, (tuple, list))
+                                            or len(validation_data) not in (2, 3)):
             raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight).")
 
         flat = self._flat_parameters()
@@ -419,6 +421,11 @@ class Model:
     def load_weights(self, filepath) -> None:
         from ..saving import load_weights
         load_weights(self, filepath)
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """As Keras 3 reports them: ``["loss", "compile_metrics"]`` once compiled with metrics."""
+        return ["loss", "compile_metrics"] if self._metric_identifiers or self._weighted_metric_identifiers else ["loss"]
 
     def count_params(self) -> int:
         self._require_built("count_params()")

@@ -59,7 +59,7 @@ def test_one_hot_labels_with_sparse_loss():
     ("optimizer", "adamm", lambda n: keras.optimizers.get(n)),
     ("loss", "categorical_crosentropy", lambda n: keras.losses.get(n)),
     ("activation", "rleu", lambda n: layers.Dense(3, activation=n)),
-    ("metric", "accuracyy", lambda n: keras.Sequential([layers.Dense(1, input_shape=(2,))]).compile("sgd", "mse", [n])),
+    ("metric", "accuracyy", lambda n: keras.Sequential([layers.Dense(1, input_shape=(2,))]).compile("sgd", "mse", metrics=[n])),
 ])
 def test_unknown_names_list_valid_ones_and_suggest(kind, name, factory):
     with pytest.raises(ValueError) as error:

@@ -256,3 +256,31 @@ def test_layers_added_after_the_input_shape_are_trained():
     history = model.fit(x.reshape(-1, 2, 2), y, epochs=20, batch_size=16, verbose=0)
     assert not np.array_equal(before[0], model.get_weights()[0])
     assert history.history["accuracy"][-1] > 0.8
+
+
+def test_keras_3_compile_order_metrics_names_and_activation_layers():
+    model = keras.Sequential([layers.Dense(4, input_shape=(3,)), layers.LeakyReLU(), layers.ReLU(), layers.Dense(2),
+                              layers.Softmax()])
+    assert model.layers[1].negative_slope == 0.3  # the layer's Keras default (the function's is 0.2)
+    np.testing.assert_allclose(model.layers[1](np.array([[-1.0, 2.0, 0.0, -2.0]], np.float32)), [[-0.3, 2.0, 0.0, -0.6]],
+                               rtol=1e-6)
+    model.compile("adam", "sparse_categorical_crossentropy", None, ["accuracy"])  # Keras 3: loss_weights third
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    model.fit(np.zeros((4, 3)), np.array([0, 1, 0, 1]), verbose=0)
+    clone = keras.Sequential.from_config(model.get_config())
+    assert [type(l).__name__ for l in clone.layers] == ["Dense", "LeakyReLU", "ReLU", "Dense", "Softmax"]
+    assert check_gradients_ok(layers.LeakyReLU(0.1))
+
+
+def check_gradients_ok(layer):
+    from glassnet.testing import check_gradients
+    return check_gradients(layer, np.random.default_rng(0).standard_normal((3, 4))).ok
+
+
+def test_accuracy_for_several_sigmoid_outputs_is_categorical_as_in_keras():
+    model = keras.Sequential([layers.Dense(3, activation="sigmoid", input_shape=(2,))])
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    y = np.array([[0, 1, 0], [1, 0, 0]], np.float32)
+    probabilities = model.predict(np.ones((2, 2)), verbose=0)
+    expected = float(np.mean(probabilities.argmax(1) == y.argmax(1)))
+    assert model.evaluate(np.ones((2, 2)), y, verbose=0, return_dict=True)["accuracy"] == expected
