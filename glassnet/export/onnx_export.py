@@ -125,7 +125,7 @@ def _layer(graph, x, layer):
         if layer.use_bias:
             y = graph.op("Add", [y, graph.constant(layer.bias.value, "bias")])
         return _activation(graph, y, layer.activation)
-    if kind == "Activation":
+    if kind in ("Activation", "LeakyReLU", "ReLU", "Softmax"):
         return _activation(graph, x, layer.activation)
     if kind in ("Dropout", "SpatialDropout2D", "InputLayer"):
         return x

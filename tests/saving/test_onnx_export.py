@@ -27,6 +27,7 @@ MODELS = {
                                      layers.Dense(16, activation="selu"), layers.Dense(16, activation="swish"),
                                      layers.Dense(16, activation="leaky_relu"), layers.Dense(16, activation="elu"),
                                      layers.Dense(16, activation="softplus"), layers.Activation("tanh"),
+                                     layers.LeakyReLU(), layers.ReLU(),
                                      layers.Reshape((4, 4)), layers.Flatten(), layers.Dense(10, activation="softmax")]),
     "cnn": lambda: keras.Sequential([keras.Input((28, 28, 1)), layers.ZeroPadding2D(1),
                                      layers.Conv2D(6, 3, strides=2, padding="same", activation="relu"),
