@@ -72,8 +72,12 @@ class Model:
         if kwargs:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
         if loss_weights is not None:
+            hint = ""
+            if isinstance(loss_weights, (list, tuple)) and any(isinstance(w, str) for w in loss_weights):
+                hint = (f" {list(loss_weights)!r} looks like metrics: in Keras 3 the third positional argument is "
+                        "loss_weights, so pass metrics=[...] by name.")
             raise ValueError("compile(loss_weights=...) applies to models with several outputs; a Sequential "
-                             "model has one output.")
+                             f"model has one output.{hint}")
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = None if loss is None else losses_module.get(loss)
         if metrics is None:

@@ -142,3 +142,9 @@ def test_set_weights_with_wrong_shapes():
 def test_plain_python_function_as_activation_explains_why():
     with pytest.raises(TypeError, match="cannot differentiate it.*ActivationFunction"):
         layers.Dense(3, activation=lambda z: z)
+
+
+def test_metrics_given_where_keras_3_expects_loss_weights():
+    model = keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    with pytest.raises(ValueError, match=r"looks like metrics.*pass metrics=\[...\] by name"):
+        model.compile("sgd", "mse", ["mae"])
