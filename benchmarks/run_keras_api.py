@@ -21,7 +21,6 @@ else:
     import keras
 import_seconds = time.perf_counter() - started
 
-import numpy as np  # noqa: E402
 
 from workloads import WORKLOADS, load_fashion  # noqa: E402
 

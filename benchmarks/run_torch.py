@@ -15,7 +15,6 @@ limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
 started = time.perf_counter()
 import torch  # noqa: E402
 import_seconds = time.perf_counter() - started
-import numpy as np  # noqa: E402
 
 from workloads import WORKLOADS, load_fashion  # noqa: E402
 
