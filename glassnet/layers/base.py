@@ -211,3 +211,30 @@ def _deserialize_fields(config: dict) -> dict:
         elif key.endswith("_regularizer"):
             config[key] = regularizers_module.deserialize(value)
     return config
+
+
+class KernelOptions:
+    """The options of a layer with a kernel and a bias (Dense, Conv2D): activation, use_bias,
+    initializers and regularizers, resolved once and written back to a config."""
+
+    def __init__(self, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None):
+        from .. import activations as activations_module
+        self.activation = activations_module.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers_module.get(kernel_initializer)
+        self.bias_initializer = initializers_module.get(bias_initializer)
+        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
+        self.bias_regularizer = regularizers_module.get(bias_regularizer)
+
+    def apply_to(self, layer) -> None:
+        layer.__dict__.update(vars(self))
+
+    @staticmethod
+    def config_of(layer) -> dict:
+        from .. import activations as activations_module
+        return {"activation": activations_module.serialize(layer.activation), "use_bias": layer.use_bias,
+                "kernel_initializer": initializers_module.serialize(layer.kernel_initializer),
+                "bias_initializer": initializers_module.serialize(layer.bias_initializer),
+                "kernel_regularizer": regularizers_module.serialize(layer.kernel_regularizer),
+                "bias_regularizer": regularizers_module.serialize(layer.bias_regularizer)}

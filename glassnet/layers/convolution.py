@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations as activations_module
-from .. import initializers as initializers_module
-from .. import regularizers as regularizers_module
 from . import conv_utils
-from .base import Layer, column_sums, _shape_text
+from .base import KernelOptions, Layer, column_sums, _shape_text
 
 
 class Conv2D(Layer):
@@ -41,12 +38,8 @@ class Conv2D(Layer):
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f'{type(self).__name__} "{self.name}": strides > 1 together with dilation_rate > 1 is not '
                              "supported (nor is it by Keras).")
-        self.activation = activations_module.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers_module.get(kernel_initializer)
-        self.bias_initializer = initializers_module.get(bias_initializer)
-        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
-        self.bias_regularizer = regularizers_module.get(bias_regularizer)
+        KernelOptions(activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                      bias_regularizer).apply_to(self)
 
     def _pair(self, value, argument):
         return conv_utils.as_pair(value, argument, self.name)
@@ -144,11 +137,7 @@ class Conv2D(Layer):
         return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size[2 - self.rank:]),
                 "strides": list(self.strides[2 - self.rank:]), "padding": self.padding,
                 "dilation_rate": list(self.dilation_rate[2 - self.rank:]),
-                "activation": activations_module.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
-                "bias_initializer": initializers_module.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers_module.serialize(self.bias_regularizer)}
+                **KernelOptions.config_of(self)}
 
 
 class Conv1D(Conv2D):

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations as activations_module
-from .. import initializers as initializers_module
-from .. import regularizers as regularizers_module
-from .base import Layer, column_sums
+from .base import KernelOptions, Layer, column_sums
 
 
 class Dense(Layer):
@@ -34,12 +31,8 @@ class Dense(Layer):
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f'Dense "{self.name}": units must be a positive integer, received {units!r}')
         self.units = int(units)
-        self.activation = activations_module.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers_module.get(kernel_initializer)
-        self.bias_initializer = initializers_module.get(bias_initializer)
-        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
-        self.bias_regularizer = regularizers_module.get(bias_regularizer)
+        KernelOptions(activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                      bias_regularizer).apply_to(self)
         self.kernel = self.bias = None
 
     def build(self, input_shape):
@@ -81,13 +74,4 @@ class Dense(Layer):
         return dz @ self.kernel.value.T
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "activation": activations_module.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
-            "bias_initializer": initializers_module.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers_module.serialize(self.bias_regularizer),
-        }
+        return {**super().get_config(), "units": self.units, **KernelOptions.config_of(self)}
