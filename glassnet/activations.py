@@ -17,6 +17,9 @@ class ActivationFunction:
     """Base class. Subclass it, with ``forward`` and ``backward``, for a custom activation."""
 
     name = "activation"
+    #: True for activations whose forward and backward take ``out=``, an array shaped like z
+    #: to write the result into; layers then pass one that is reused from step to step.
+    takes_out = False
 
     def __call__(self, x):
         return self.forward(np.asarray(x))
@@ -50,12 +53,13 @@ class ReLU(ActivationFunction):
     """a = max(z, 0); da/dz = 1 where z > 0, else 0."""
 
     name = "relu"
+    takes_out = True
 
-    def forward(self, z):
-        return np.maximum(z, 0)
+    def forward(self, z, out=None):
+        return np.maximum(z, 0, out=out)
 
-    def backward(self, z, a, grad_a):
-        return grad_a * (z > 0)
+    def backward(self, z, a, grad_a, out=None):
+        return np.multiply(grad_a, z > 0, out=out)
 
 
 class LeakyReLU(ActivationFunction):

@@ -9,6 +9,10 @@ A layer is a small class with four parts, as in Keras plus an explicit backward 
 - ``backward(grad_output, need_input_grad=True)`` fills each parameter's ``grad`` and returns
   dL/dx (or ``None`` when the caller, such as the first layer of a model, does not need it).
 
+Large intermediate arrays are written into ``out=self.scratch(name, shape, dtype)``: inside a
+model's fit/evaluate/predict loop that is one array per name, reused from step to step;
+elsewhere a new array each time.
+
 The base class builds a layer on its first call and checks the input shape, so subclasses hold
 only their maths.
 """
@@ -74,6 +78,7 @@ class Layer:
         self.output_shape: tuple | None = None
         self.dtype = np.dtype(dtype or "float32")
         self._declared_input_shape: tuple | None = None
+        self._scratch: dict | None = None
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if input_shape is not None:
@@ -100,6 +105,26 @@ class Layer:
         parameter = Parameter(name, value, trainable, regularizers_module.get(regularizer))
         self.parameters.append(parameter)
         return parameter
+
+    def scratch(self, name: str, shape: tuple, dtype) -> np.ndarray:
+        """An uninitialised array to pass as ``out=``. Inside a model's loop it is the same array
+        on every step while the shape stays the same; elsewhere a new one.
+
+        Why: arrays of a few MB allocated afresh on each step are handed back to the operating
+        system when freed, and every page of the next one is faulted in and zeroed again; on
+        the seed CNN that made an epoch up to 1.6x slower, depending on the allocator's history.
+        """
+        if self._scratch is None:
+            return np.empty(shape, dtype)
+        buffer = self._scratch.get(name)
+        if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+            buffer = self._scratch[name] = np.empty(shape, dtype)
+        return buffer
+
+    def reuse_buffers(self, enabled: bool) -> None:
+        """Turn ``scratch`` reuse on (a model's loop, whose layers' outputs never outlive the
+        next step) or off (and free the arrays)."""
+        self._scratch = {} if enabled else None
 
     # -- building and calling -----------------------------------------------------------------
     def build_for(self, input_shape: tuple) -> tuple:
@@ -197,6 +222,24 @@ def column_sums(matrix: np.ndarray, out: np.ndarray) -> np.ndarray:
     several times faster than ``matrix.sum(axis=0)``."""
     ones = np.ones(matrix.shape[0], dtype=matrix.dtype)
     return np.matmul(ones, matrix, out=out)
+
+
+def activate(layer: Layer, z: np.ndarray) -> np.ndarray:
+    """a = layer.activation(z), written into the layer's scratch array "a" when the activation
+    takes ``out=``."""
+    activation = layer.activation
+    if not activation.takes_out:
+        return activation.forward(z)
+    return activation.forward(z, out=layer.scratch("a", z.shape, z.dtype))
+
+
+def activation_gradient(layer: Layer, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+    """dL/dz = dL/da * f'(z), written into the layer's scratch array "dz" when the activation
+    takes ``out=``."""
+    activation = layer.activation
+    if not activation.takes_out:
+        return activation.backward(z, a, grad_a)
+    return activation.backward(z, a, grad_a, out=layer.scratch("dz", z.shape, grad_a.dtype))
 
 
 def _deserialize_fields(config: dict) -> dict:

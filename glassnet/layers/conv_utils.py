@@ -71,10 +71,17 @@ def sliding_windows(x: np.ndarray, window, strides, dilation, out_hw) -> np.ndar
     return np.lib.stride_tricks.as_strided(x, shape, strides_, writeable=False)
 
 
-def add_windows(grad_windows: np.ndarray, padded_shape, strides, dilation) -> np.ndarray:
-    """The adjoint of ``sliding_windows``: sum window gradients (N, OH, OW, KH, KW, C) into an
-    array of ``padded_shape``."""
-    out = np.zeros(padded_shape, dtype=grad_windows.dtype)
+def window_matrix(windows: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Copy the window view (N, OH, OW, KH, KW, C) into ``out`` (same shape) and return it as
+    the (N*OH*OW, KH*KW*C) matrix that one product with the kernel turns into the output."""
+    np.copyto(out, windows)
+    return out.reshape(-1, windows.shape[3] * windows.shape[4] * windows.shape[5])
+
+
+def add_windows(grad_windows: np.ndarray, strides, dilation, out: np.ndarray) -> np.ndarray:
+    """The adjoint of ``sliding_windows``: set ``out`` (the padded input's shape) to the sum of
+    the window gradients (N, OH, OW, KH, KW, C) that cover each of its entries."""
+    out.fill(0)
     fused = kernels.get("add_windows")
     if fused is not None:
         fused(np.ascontiguousarray(grad_windows), strides[0], strides[1], dilation[0], dilation[1], out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import conv_utils
-from .base import KernelOptions, Layer, column_sums, _shape_text
+from .base import KernelOptions, Layer, activate, activation_gradient, column_sums, _shape_text
 
 
 class Conv2D(Layer):
@@ -102,12 +102,13 @@ class Conv2D(Layer):
         out_hw = tuple(conv_utils.output_length(image.shape[axis], self.kernel_size[axis - 1], self.strides[axis - 1],
                                                 self.dilation_rate[axis - 1], self.padding) for axis in (1, 2))
         windows = conv_utils.sliding_windows(padded, self.kernel_size, self.strides, self.dilation_rate, out_hw)
-        cols = windows.reshape(-1, windows.shape[3] * windows.shape[4] * windows.shape[5])  # the one copy
-        z = cols @ self._kernel_2d()
+        cols = conv_utils.window_matrix(windows, out=self.scratch("cols", windows.shape, windows.dtype))
+        kernel = self._kernel_2d()
+        z = np.matmul(cols, kernel, out=self.scratch("z", (len(cols), self.filters), np.result_type(cols, kernel)))
         if self.use_bias:
             z += self.bias.value
         z = z.reshape(image.shape[0], out_hw[0], out_hw[1], self.filters)
-        a = self.activation.forward(z)
+        a = activate(self, z)
         self._saved = (cols, z, a, padded.shape, pads, x.shape)
         return self._from_image(a)
 
@@ -121,7 +122,7 @@ class Conv2D(Layer):
     def backward(self, grad_output, need_input_grad=True, grad_is_preactivation=False):
         cols, z, a, padded_shape, pads, input_shape = self._saved
         grad_output = self._image(grad_output)
-        dz = grad_output if grad_is_preactivation else self.activation.backward(z, a, grad_output)
+        dz = grad_output if grad_is_preactivation else activation_gradient(self, z, a, grad_output)
         dz2d = dz.reshape(-1, self.filters)
         np.matmul(cols.T, dz2d, out=self.kernel.grad.reshape(-1, self.filters))
         if self.use_bias:
@@ -129,8 +130,9 @@ class Conv2D(Layer):
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size
-        dcols = (dz2d @ self._kernel_2d().T).reshape(z.shape[:3] + (kh, kw, padded_shape[3]))
-        dpadded = conv_utils.add_windows(dcols, padded_shape, self.strides, self.dilation_rate)
+        dcols = np.matmul(dz2d, self._kernel_2d().T, out=self.scratch("dcols", cols.shape, dz2d.dtype))
+        dpadded = conv_utils.add_windows(dcols.reshape(z.shape[:3] + (kh, kw, padded_shape[3])), self.strides,
+                                         self.dilation_rate, out=self.scratch("dpadded", padded_shape, dz2d.dtype))
         return conv_utils.unpad(dpadded, pads).reshape(input_shape)
 
     def get_config(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import KernelOptions, Layer, column_sums
+from .base import KernelOptions, Layer, activate, activation_gradient, column_sums
 
 
 class Dense(Layer):
@@ -49,10 +49,11 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def forward(self, x, training=False):
-        z = x @ self.kernel.value
+        dtype = np.result_type(x, self.kernel.value)
+        z = np.matmul(x, self.kernel.value, out=self.scratch("z", x.shape[:-1] + (self.units,), dtype))
         if self.use_bias:
             z += self.bias.value
-        a = self.activation.forward(z)
+        a = activate(self, z)
         self._saved = (x, z, a)
         return a
 
@@ -63,7 +64,7 @@ class Dense(Layer):
 
     def backward(self, grad_output, need_input_grad=True, grad_is_preactivation=False):
         x, z, a = self._saved
-        dz = grad_output if grad_is_preactivation else self.activation.backward(z, a, grad_output)
+        dz = grad_output if grad_is_preactivation else activation_gradient(self, z, a, grad_output)
         x2d = x.reshape(-1, x.shape[-1])
         dz2d = dz.reshape(-1, self.units)
         np.matmul(x2d.T, dz2d, out=self.kernel.grad)
@@ -71,7 +72,7 @@ class Dense(Layer):
             column_sums(dz2d, out=self.bias.grad)
         if not need_input_grad:
             return None
-        return dz @ self.kernel.value.T
+        return np.matmul(dz, self.kernel.value.T, out=self.scratch("dx", x.shape, dz.dtype))
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, **KernelOptions.config_of(self)}

@@ -82,8 +82,8 @@ class MaxPooling2D(_Pooling2D):
     def _forward_fused(self, kernel, x):
         n, h, w, c = x.shape
         ph, pw = self.pool_size
-        y = np.empty((n, h // ph, w // pw, c), dtype=x.dtype)
-        argmax = np.empty(y.shape, dtype=np.uint8)
+        y = self.scratch("y", (n, h // ph, w // pw, c), x.dtype)
+        argmax = self.scratch("argmax", y.shape, np.uint8)
         kernel(np.ascontiguousarray(x), ph, pw, y, argmax)
         self._saved = ("fused", x.shape, argmax)
         return y
@@ -93,7 +93,7 @@ class MaxPooling2D(_Pooling2D):
             return None
         if self._saved[0] == "fused":
             _, input_shape, argmax = self._saved
-            grad = np.empty(input_shape, dtype=grad_output.dtype)  # the kernel writes every entry
+            grad = self.scratch("grad", input_shape, grad_output.dtype)  # the kernel writes every entry
             kernels.get("maxpool_backward")(np.ascontiguousarray(grad_output), argmax, *self.pool_size, grad)
             return grad
         _, input_shape, offsets, y, geometry = self._saved
@@ -117,7 +117,9 @@ class MaxPooling2D(_Pooling2D):
             np.multiply(hit, grad_output, out=target)
         if geometry is None:
             return grad
-        return conv_utils.unpad(conv_utils.add_windows(grad_windows, padded_shape, self.strides, (1, 1)), pads)
+        grad_padded = conv_utils.add_windows(grad_windows, self.strides, (1, 1),
+                                             out=self.scratch("grad_padded", padded_shape, grad_output.dtype))
+        return conv_utils.unpad(grad_padded, pads)
 
 
 class AveragePooling2D(_Pooling2D):
@@ -151,7 +153,9 @@ class AveragePooling2D(_Pooling2D):
         padded_shape, pads, counts = extra
         share = grad_output / counts
         grad_windows = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (ph, pw, share.shape[3]))
-        return conv_utils.unpad(conv_utils.add_windows(grad_windows, padded_shape, self.strides, (1, 1)), pads)
+        grad_padded = conv_utils.add_windows(grad_windows, self.strides, (1, 1),
+                                             out=self.scratch("grad_padded", padded_shape, grad_output.dtype))
+        return conv_utils.unpad(grad_padded, pads)
 
 
 class _GlobalPooling2D(Layer):

@@ -13,6 +13,7 @@ This class holds the training loop. One training step is:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import warnings
@@ -59,6 +60,7 @@ class Model:
         self._weighted_metric_identifiers: list = []
         self._metrics: list | None = None
         self._metrics_key = None
+        self._reusing_buffers = False
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -132,6 +134,23 @@ class Model:
         if self._flat is None or self._flat.layout != layout:
             self._flat = FlatParameters(parameters, self.dtype)
         return self._flat
+
+    @contextlib.contextmanager
+    def _buffers_reused(self):
+        """Inside fit, evaluate and predict no layer output outlives the next step, so layers may
+        write into the same scratch arrays every step (``Layer.scratch``); they are freed after."""
+        if self._reusing_buffers:
+            yield
+            return
+        self._reusing_buffers = True
+        for layer in self.layers:
+            layer.reuse_buffers(True)
+        try:
+            yield
+        finally:
+            self._reusing_buffers = False
+            for layer in self.layers:
+                layer.reuse_buffers(False)
 
     def _uses_fused_gradient(self) -> bool:
         activation = getattr(self.output_layer, "activation", None)
@@ -215,43 +234,44 @@ class Model:
         wants_batch_logs = hooks.wants("on_train_batch_end")
         wants_batch_begin = hooks.wants("on_train_batch_begin")
 
-        self.stop_training = False
-        hooks.call("on_train_begin", {})
-        rng = grandom.generator()
-        for epoch in range(initial_epoch, epochs):
-            hooks.call("on_epoch_begin", epoch, {})
-            batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
-            loss_total, seen = 0.0, 0
-            for metric, _ in metrics:
-                metric.reset_state()
-            for step, (xb, yb, wb) in enumerate(batches):
-                if wants_batch_begin:
-                    hooks.call("on_train_batch_begin", step, {})
-                loss, y_pred = self._train_step(xb, yb, wb, flat, fused)
-                if not math.isfinite(loss):
-                    self._stop_on_bad_loss(loss, epoch, step, len(slices))
-                    seen = 0  # the unfinished epoch is not logged
+        with self._buffers_reused():
+            self.stop_training = False
+            hooks.call("on_train_begin", {})
+            rng = grandom.generator()
+            for epoch in range(initial_epoch, epochs):
+                hooks.call("on_epoch_begin", epoch, {})
+                batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
+                loss_total, seen = 0.0, 0
+                for metric, _ in metrics:
+                    metric.reset_state()
+                for step, (xb, yb, wb) in enumerate(batches):
+                    if wants_batch_begin:
+                        hooks.call("on_train_batch_begin", step, {})
+                    loss, y_pred = self._train_step(xb, yb, wb, flat, fused)
+                    if not math.isfinite(loss):
+                        self._stop_on_bad_loss(loss, epoch, step, len(slices))
+                        seen = 0  # the unfinished epoch is not logged
+                        break
+                    size = len(yb)
+                    loss_total += loss * size
+                    seen += size
+                    for metric, weighted in metrics:
+                        metric.update_state(yb, y_pred, wb if weighted else None)
+                    if wants_batch_logs:
+                        hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
+                    if self.stop_training:
+                        break
+                if seen == 0:
                     break
-                size = len(yb)
-                loss_total += loss * size
-                seen += size
-                for metric, weighted in metrics:
-                    metric.update_state(yb, y_pred, wb if weighted else None)
-                if wants_batch_logs:
-                    hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
+                logs = self._epoch_logs(loss_total / seen, metrics)
+                if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
+                    val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
+                                                     _check_batch_size(validation_batch_size or batch_size,
+                                                                       "validation_batch_size"))
+                    logs.update((f"val_{key}", value) for key, value in val_logs.items())
+                hooks.call("on_epoch_end", epoch, logs)
                 if self.stop_training:
                     break
-            if seen == 0:
-                break
-            logs = self._epoch_logs(loss_total / seen, metrics)
-            if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
-                                                 _check_batch_size(validation_batch_size or batch_size,
-                                                                   "validation_batch_size"))
-                logs.update((f"val_{key}", value) for key, value in val_logs.items())
-            hooks.call("on_epoch_end", epoch, logs)
-            if self.stop_training:
-                break
         hooks.call("on_train_end", {})
         return self.history
 
@@ -329,7 +349,8 @@ class Model:
             weights = None if weights is None else weights[:steps * batch_size]
         self._flat_parameters()
         progbar = Progbar(math.ceil(len(x) / batch_size), verbose) if verbose else None
-        logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
+        with self._buffers_reused():
+            logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
         return logs if return_dict else self._logs_as_list(logs)
 
     # -- predict -------------------------------------------------------------------------------
@@ -341,28 +362,27 @@ class Model:
         slices = data_module.batch_slices(len(x), batch_size)
         if steps is not None:
             slices = slices[:int(steps)]
-        out = None
         progbar = Progbar(len(slices), verbose) if verbose else None
-        for step, batch in enumerate(slices):
-            y_pred = self._forward_in_chunks(x[batch])
-            if out is None:
-                out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
-            out[batch] = y_pred
-            if progbar is not None:
-                progbar.update(step + 1)
+        out = None
+        with self._buffers_reused():
+            for step, batch in enumerate(slices):
+                for rows in self._inference_chunks(batch):
+                    y_pred = self._forward(x[rows], training=False)
+                    if out is None:
+                        out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
+                    out[rows] = y_pred
+                if progbar is not None:
+                    progbar.update(step + 1)
         if progbar is not None:
             progbar.update(len(slices), final=True)
         return out
 
-    def _forward_in_chunks(self, x) -> np.ndarray:
-        """Inference on a batch, a few samples at a time when the layers' outputs for the whole
+    def _inference_chunks(self, batch: slice) -> list[slice]:
+        """The batch cut into a few samples at a time when the layers' outputs for the whole
         batch would not fit in the processor's cache (a batch of 1000 through a 26x26x64
         convolution is 170 MB); the results are the same."""
         chunk = self._inference_chunk()
-        if len(x) <= chunk:
-            return self._forward(x, training=False)
-        parts = [self._forward(x[start:start + chunk], training=False) for start in range(0, len(x), chunk)]
-        return np.concatenate(parts)
+        return [slice(start, min(start + chunk, batch.stop)) for start in range(batch.start, batch.stop, chunk)]
 
     def _inference_chunk(self, budget: int = 1 << 21) -> int:
         """Samples per chunk so the largest layer output stays near ``budget`` values (8 MB)."""
@@ -370,10 +390,12 @@ class Model:
         return max(1, budget // max(largest, 1))
 
     def predict_on_batch(self, x) -> np.ndarray:
-        return self._forward(self._prepare_x(x), training=False)
+        return self(x)
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
-        return self._forward(self._prepare_x(x), training=training)
+        y = self._forward(self._prepare_x(x), training=training)
+        # Called from a callback during fit, the output lies in an array the next step reuses.
+        return y.copy() if self._reusing_buffers else y
 
     # -- weights -------------------------------------------------------------------------------
     def _require_built(self, what: str) -> None:
