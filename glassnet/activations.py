@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .engine import kernels
 from .utils.suggest import unknown_name_error
 
 
@@ -56,10 +57,24 @@ class ReLU(ActivationFunction):
     takes_out = True
 
     def forward(self, z, out=None):
+        fused = kernels.get("relu_forward")
+        if fused is not None and out is not None and _contiguous(z, out):
+            fused(z, out)
+            return out
         return np.maximum(z, 0, out=out)
 
     def backward(self, z, a, grad_a, out=None):
+        fused = kernels.get("relu_backward")
+        if fused is not None and out is not None and _contiguous(z, grad_a, out):
+            fused(z, grad_a, out)
+            return out
         return np.multiply(grad_a, z > 0, out=out)
+
+
+def _contiguous(*arrays) -> bool:
+    """Same shape, same float dtype, all C-contiguous: what the fused kernels take."""
+    first = arrays[0]
+    return all(a.flags.c_contiguous and a.shape == first.shape and a.dtype == first.dtype for a in arrays)
 
 
 class LeakyReLU(ActivationFunction):

@@ -53,6 +53,23 @@ def _compile():
             v[i] = v_i
             values[i] -= alpha * m_i / (math.sqrt(v_i) + epsilon)
 
+    # NumPy's maximum(z, 0) takes a NaN-aware path that runs at a quarter of memory speed,
+    # and multiply(grad, z > 0) a casting one; these make one plain pass each. ReLU keeps
+    # NaN as NaN (so a diverging model is still caught), hence no fastmath "no NaNs" flag.
+    @numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"}, error_model="numpy")
+    def relu_forward(z, out):
+        """out = max(z, 0), for C-contiguous arrays of one shape."""
+        z, out = z.reshape(-1), out.reshape(-1)
+        for i in range(z.size):
+            out[i] = 0.0 if z[i] <= 0 else z[i]
+
+    @jit
+    def relu_backward(z, grad, out):
+        """out = grad where z > 0, else 0."""
+        z, grad, out = z.reshape(-1), grad.reshape(-1), out.reshape(-1)
+        for i in range(z.size):
+            out[i] = grad[i] if z[i] > 0 else 0.0
+
     # Channels are the innermost loop in both pooling kernels: contiguous, so it vectorises.
     @jit
     def maxpool_forward(x, pool_h, pool_w, y, argmax):
@@ -104,7 +121,8 @@ def _compile():
                             for c in range(channels):
                                 out[n, row, column, c] += grad_windows[n, i, j, a, b, c]
 
-    return {"adam": adam, "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward,
+    return {"adam": adam, "relu_forward": relu_forward, "relu_backward": relu_backward,
+            "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward,
             "add_windows": add_windows, "numba": numba}
 
 

@@ -18,8 +18,10 @@ class Conv2D(Layer):
     Kernel: (kh, kw, channels, filters).
 
     Forward gathers every window into a matrix ``cols`` of shape (N*OH*OW, KH*KW*C) and
-    multiplies it by the kernel seen as (KH*KW*C, F). Backward, with dz of shape (N*OH*OW, F):
-    dK = cols^T dz, dbias = sum of dz over rows, dcols = dz K^T, added back window by window.
+    multiplies it by the kernel seen as (KH*KW*C, F); with a bias, ``cols`` gets a last column
+    of ones and the kernel a last row holding the bias, so the one product also adds the bias.
+    Backward, with dz of shape (N*OH*OW, F): dK = cols^T dz, dbias = sum of dz over rows,
+    dcols = dz K^T, added back window by window.
     """
 
     rank = 2
@@ -101,12 +103,16 @@ class Conv2D(Layer):
         padded = conv_utils.pad(image, pads)
         out_hw = tuple(conv_utils.output_length(image.shape[axis], self.kernel_size[axis - 1], self.strides[axis - 1],
                                                 self.dilation_rate[axis - 1], self.padding) for axis in (1, 2))
-        windows = conv_utils.sliding_windows(padded, self.kernel_size, self.strides, self.dilation_rate, out_hw)
-        cols = conv_utils.window_matrix(windows, out=self.scratch("cols", windows.shape, windows.dtype))
-        kernel = self._kernel_2d()
-        z = np.matmul(cols, kernel, out=self.scratch("z", (len(cols), self.filters), np.result_type(cols, kernel)))
+        rows, columns = image.shape[0] * out_hw[0] * out_hw[1], self.kernel.value[..., 0].size
+        dtype = np.result_type(padded, self.kernel.value)
+        cols = self.scratch("cols", (rows, columns + self.use_bias), dtype)
+        conv_utils.window_matrix(padded, self.kernel_size, self.strides, self.dilation_rate, out_hw, out=cols)
+        weights = self.scratch("kernel_and_bias", (columns + self.use_bias, self.filters), dtype)
+        weights[:columns] = self._kernel_2d()
         if self.use_bias:
-            z += self.bias.value
+            cols[:, columns] = 1
+            weights[columns] = self.bias.value
+        z = np.matmul(cols, weights, out=self.scratch("z", (rows, self.filters), dtype))
         z = z.reshape(image.shape[0], out_hw[0], out_hw[1], self.filters)
         a = activate(self, z)
         self._saved = (cols, z, a, padded.shape, pads, x.shape)
@@ -124,13 +130,14 @@ class Conv2D(Layer):
         grad_output = self._image(grad_output)
         dz = grad_output if grad_is_preactivation else activation_gradient(self, z, a, grad_output)
         dz2d = dz.reshape(-1, self.filters)
-        np.matmul(cols.T, dz2d, out=self.kernel.grad.reshape(-1, self.filters))
+        kernel_2d = self._kernel_2d()
+        np.matmul(cols[:, :len(kernel_2d)].T, dz2d, out=self.kernel.grad.reshape(kernel_2d.shape))
         if self.use_bias:
             column_sums(dz2d, out=self.bias.grad)
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size
-        dcols = np.matmul(dz2d, self._kernel_2d().T, out=self.scratch("dcols", cols.shape, dz2d.dtype))
+        dcols = np.matmul(dz2d, kernel_2d.T, out=self.scratch("dcols", (len(dz2d), len(kernel_2d)), dz2d.dtype))
         dpadded = conv_utils.add_windows(dcols.reshape(z.shape[:3] + (kh, kw, padded_shape[3])), self.strides,
                                          self.dilation_rate, out=self.scratch("dpadded", padded_shape, dz2d.dtype))
         return conv_utils.unpad(dpadded, pads).reshape(input_shape)
