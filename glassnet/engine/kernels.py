@@ -32,8 +32,9 @@ def _compile():
     except ImportError:
         return None
 
-    # fastmath lets LLVM vectorise the loop; error_model="numpy" drops Python's
-    # division-by-zero checks. Each element is independent, so prange splits the vector.
+    # fastmath lets LLVM vectorise the loops; error_model="numpy" drops Python's
+    # division-by-zero checks. (Splitting the loops across cores with prange was tried: the
+    # kernels' threads then fight OpenBLAS's spinning threads, and an epoch got slower.)
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy")
 
     @jit
@@ -73,8 +74,9 @@ def _compile():
     # Channels are the innermost loop in both pooling kernels: contiguous, so it vectorises.
     @jit
     def maxpool_forward(x, pool_h, pool_w, y, argmax):
-        """Max over tiling (pool_h, pool_w) windows of channels-last x; argmax keeps the
-        row-major offset of the first maximum of each window."""
+        """Max over non-overlapping (pool_h, pool_w) windows of channels-last x (rows and
+        columns past the last whole window are left out); argmax keeps the row-major offset
+        of the first maximum of each window."""
         n_, out_h, out_w, channels = y.shape
         for n in range(n_):
             for i in range(out_h):
@@ -95,7 +97,8 @@ def _compile():
 
     @jit
     def maxpool_backward(grad_y, argmax, pool_h, pool_w, grad_x):
-        """Each output gradient goes to its window's first maximum; every other input gets 0."""
+        """Each output gradient goes to its window's first maximum; every other input of a
+        window gets 0 (inputs outside every window are left untouched)."""
         n_, out_h, out_w, channels = grad_y.shape
         for n in range(n_):
             for i in range(out_h):

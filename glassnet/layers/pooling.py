@@ -37,6 +37,10 @@ class _Pooling2D(Layer):
             lengths.append(length)
         return (input_shape[0], lengths[0], lengths[1], input_shape[3])
 
+    def _windows_side_by_side(self) -> bool:
+        """Windows that neither overlap nor need padding (stride = pool size, "valid")."""
+        return self.padding == "valid" and self.strides == self.pool_size
+
     def _tiles(self, x) -> bool:
         return (self.padding == "valid" and self.strides == self.pool_size
                 and x.shape[1] % self.pool_size[0] == 0 and x.shape[2] % self.pool_size[1] == 0)
@@ -69,7 +73,7 @@ class MaxPooling2D(_Pooling2D):
         return [windows[:, :, :, a, b, :] for a in range(ph) for b in range(pw)], (windows.shape, padded_shape, pads)
 
     def forward(self, x, training=False):
-        fused = kernels.get("maxpool_forward") if self._tiles(x) else None
+        fused = kernels.get("maxpool_forward") if self._windows_side_by_side() else None
         if fused is not None:
             return self._forward_fused(fused, x)
         offsets, geometry = self._offsets(x)
@@ -93,8 +97,11 @@ class MaxPooling2D(_Pooling2D):
             return None
         if self._saved[0] == "fused":
             _, input_shape, argmax = self._saved
-            grad = self.scratch("grad", input_shape, grad_output.dtype)  # the kernel writes every entry
-            kernels.get("maxpool_backward")(np.ascontiguousarray(grad_output), argmax, *self.pool_size, grad)
+            grad = self.scratch("grad", input_shape, grad_output.dtype)
+            ph, pw = self.pool_size
+            if input_shape[1] % ph or input_shape[2] % pw:
+                grad.fill(0)  # rows/columns past the last window; the kernel writes all the others
+            kernels.get("maxpool_backward")(np.ascontiguousarray(grad_output), argmax, ph, pw, grad)
             return grad
         _, input_shape, offsets, y, geometry = self._saved
         if geometry is None:

@@ -1,4 +1,4 @@
-"""The optional numba kernel for Adam agrees with the NumPy reference implementation."""
+"""The optional numba kernels agree with the NumPy reference code."""
 
 import numpy as np
 import pytest
@@ -39,10 +39,11 @@ def test_kernels_can_be_switched_off():
         keras.config.set_fused_kernels(True)
 
 
-def test_fused_max_pooling_matches_numpy_pooling():
+@pytest.mark.parametrize("height, width", [(6, 8), (7, 9)])  # windows tiling the input, and a remainder
+def test_fused_max_pooling_matches_numpy_pooling(height, width):
     pytest.importorskip("numba", reason="the fused kernels need numba (pip install 'glassnet[fast]')")
     rng = np.random.default_rng(1)
-    x = rng.standard_normal((3, 6, 8, 5)).astype(np.float32)
+    x = rng.standard_normal((3, height, width, 5)).astype(np.float32)
     x[0, :2, :2, 0] = 1.0  # a tie: the first maximum takes the gradient
     grad = rng.standard_normal((3, 3, 4, 5)).astype(np.float32)
     results = []
@@ -70,3 +71,15 @@ def test_fused_col2im_matches_numpy():
         finally:
             keras.config.set_fused_kernels(True)
     np.testing.assert_allclose(results[0], results[1], rtol=1e-6, atol=1e-6)
+
+
+def test_fused_relu_matches_numpy():
+    pytest.importorskip("numba", reason="the fused kernels need numba (pip install 'glassnet[fast]')")
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((4, 5, 6)).astype(np.float32)
+    z[0, 0, :3] = [0.0, np.nan, -0.0]
+    grad = rng.standard_normal(z.shape).astype(np.float32)
+    relu = keras.activations.relu
+    a = relu.forward(z, out=np.empty_like(z))
+    np.testing.assert_array_equal(a, np.maximum(z, 0))  # NaN stays NaN
+    np.testing.assert_array_equal(relu.backward(z, a, grad, out=np.empty_like(z)), grad * (z > 0))
