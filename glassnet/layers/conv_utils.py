@@ -73,15 +73,17 @@ def sliding_windows(x: np.ndarray, window, strides, dilation, out_hw) -> np.ndar
 
 def window_matrix(padded: np.ndarray, window, strides, dilation, out_hw, out: np.ndarray) -> None:
     """im2col: fill the first KH*KW*C columns of ``out``, an (N*OH*OW, >= KH*KW*C) matrix, so
-    that row (n, i, j), column (a*KW + b)*C + c holds padded[n, i*sh + a*dh, j*sw + b*dw, c].
-
-    One strided copy per kernel offset (a, b): with few channels that is several times
-    faster than copying the 6-D window view at once."""
-    columns = window[0] * window[1] * padded.shape[3]
-    target = out[:, :columns].reshape(padded.shape[0], out_hw[0], out_hw[1], window[0], window[1], padded.shape[3])
+    that row (n, i, j), column (a*KW + b)*C + c holds padded[n, i*sh + a*dh, j*sw + b*dw, c]."""
+    channels = padded.shape[3]
+    target = out[:, :window[0] * window[1] * channels].reshape(
+        padded.shape[0], out_hw[0], out_hw[1], window[0], window[1], channels)
     if not np.shares_memory(target, out):  # reshape must give a view, or the copies would be lost
         raise AssertionError("im2col target is not a view of its matrix")
     windows = sliding_windows(padded, window, strides, dilation, out_hw)
+    if channels > 1:
+        np.copyto(target, windows)  # runs of KW*C contiguous values: one copy is fastest
+        return
+    # One channel: copying image rows once per kernel offset is 3-4x faster than the above.
     for a in range(window[0]):
         for b in range(window[1]):
             target[:, :, :, a, b, :] = windows[:, :, :, a, b, :]
