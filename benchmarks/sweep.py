@@ -5,7 +5,7 @@ size grow, set against the arithmetic (FLOPs) each point needs.
 
 An MLP 784 -> H -> 10 (ReLU, softmax, Adam) trains on Fashion-MNIST images (random images of the
 same shape when the data set is absent). For every point: one warm-up epoch, then the best of
-two timed epochs. If the cost follows the arithmetic, achieved GFLOP/s climbs towards the
+three timed epochs (the machine is shared: the best is the least disturbed). If the cost follows the arithmetic, achieved GFLOP/s climbs towards the
 matrix-product peak as the work per step grows, and time grows linearly with the number of
 samples; a flat time at small widths or batches is the per-step (Python) overhead.
 Writes a Markdown table and, when matplotlib is installed, a plot beside it (SWEEP.png).
@@ -46,7 +46,7 @@ def epoch_seconds(x, y, hidden: int, batch_size: int) -> float:
     model.compile(keras.optimizers.Adam(epsilon=1e-7), "sparse_categorical_crossentropy")
     model.fit(x[:max(batch_size * 4, 1000)], y[:max(batch_size * 4, 1000)], batch_size=batch_size, verbose=0)
     times = []
-    for _ in range(2):
+    for _ in range(3):
         started = time.perf_counter()
         model.fit(x, y, batch_size=batch_size, verbose=0)
         times.append(time.perf_counter() - started)
@@ -81,7 +81,7 @@ def main():
 
     lines = [f"# Scaling sweep\n\nMade by `python benchmarks/sweep.py --samples {args.samples}` on {source}; "
              f"float32 matrix-product peak of this machine {peak:.0f} GFLOP/s. MLP 784 -> H -> 10, Adam; "
-             "seconds for one epoch (best of two); GFLOP/s = the arithmetic lower bound of the epoch "
+             "seconds for one epoch (best of three); GFLOP/s = the arithmetic lower bound of the epoch "
              "(2 x multiply-adds of forward and backward) / seconds.\n"]
     for name, rows in sweeps.items():
         lines += [f"\n## {name}\n", "| hidden | batch | samples | s/epoch | us/step | GFLOP/s | % of peak |",
