@@ -4,6 +4,7 @@ benchmarks/setup_envs.sh. A framework whose environment is missing is reported a
 
     GLASSNET_DATA=../shared/data python benchmarks/run.py [--epochs 3] [--rounds 2] [--workloads W1,W3]
         [--frameworks glassnet,keras-tensorflow,keras-jax,pytorch] [--limit N]
+    python benchmarks/run.py --report-from benchmarks/RESULTS.json     (the report again, from raw results)
 
 With --rounds R every framework runs R times per workload, the frameworks alternating, and
 each keeps its best round (lowest median epoch time): on a shared machine a neighbour's burst
@@ -158,23 +159,38 @@ def main():
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS))
     parser.add_argument("--limit", type=int, default=None, help="train on the first N samples only (smoke runs)")
     parser.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    parser.add_argument("--report-from", metavar="RESULTS.json",
+                        help="write the report from the raw results of an earlier run instead of running")
     args = parser.parse_args()
-    workloads, frameworks = args.workloads.split(","), args.frameworks.split(",")
-    peak = matmul_peak_gflops()
-    runs = {}
-    for workload in workloads:
-        for _ in range(args.rounds):
-            for framework in frameworks:
-                result = run_one(framework, workload, args.epochs, args.limit)
-                runs.setdefault((framework, workload), []).append(result)
-                print(json.dumps(result), flush=True)
+    if args.report_from:
+        with open(args.report_from) as stream:
+            saved = json.load(stream)
+        peak, made = saved["peak_gflops"], saved["made"]
+        args.epochs, args.rounds, args.limit = saved["epochs"], saved["rounds"], saved["limit"]
+        workloads, frameworks = saved["workloads"], saved["frameworks"]
+        runs = {(r[0]["framework"], r[0]["workload"]): r for r in saved["runs"]}
+    else:
+        workloads, frameworks = args.workloads.split(","), args.frameworks.split(",")
+        peak, made = matmul_peak_gflops(), f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
+        runs = {}
+        for workload in workloads:
+            for _ in range(args.rounds):
+                for framework in frameworks:
+                    result = run_one(framework, workload, args.epochs, args.limit)
+                    runs.setdefault((framework, workload), []).append(result)
+                    print(json.dumps(result), flush=True)
+        raw = {"made": made, "peak_gflops": peak, "epochs": args.epochs, "rounds": args.rounds, "limit": args.limit,
+               "workloads": workloads, "frameworks": frameworks, "runs": list(runs.values())}
+        with open(os.path.splitext(args.out)[0] + ".json", "w") as stream:
+            json.dump(raw, stream, indent=1)
     results = {key: best_round(rounds) for key, rounds in runs.items()}
-    samples = args.limit or 60000
-    floors = {w: flops_per_sample(WORKLOADS[w]) * samples / (peak * 1e9) for w in workloads}
+    # Training samples per epoch (W5 holds 10% out for validation, whose forward passes are left out).
+    samples = {w: (args.limit or 60000) * (1 - WORKLOADS[w].get("validation_split", 0.0)) for w in workloads}
+    floors = {w: flops_per_sample(WORKLOADS[w]) * samples[w] / (peak * 1e9) for w in workloads}
     report = [
         "# Benchmark results",
         "",
-        f"Made {datetime.datetime.now():%Y-%m-%d %H:%M} by `python benchmarks/run.py --epochs {args.epochs} "
+        f"Made {made} by `python benchmarks/run.py --epochs {args.epochs} "
         f"--rounds {args.rounds}"
         f"{' --limit ' + str(args.limit) if args.limit else ''}` on {platform.machine()}, {os.cpu_count()} cores; "
         f"float32 matrix-product peak measured {peak:.0f} GFLOP/s. Each framework ran in its own process, one after "

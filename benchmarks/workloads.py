@@ -22,14 +22,14 @@ WORKLOADS = {
 def flops_per_sample(spec) -> float:
     """The arithmetic lower bound: 2 x the multiply-adds of forward (F) and backward. Backward
     computes every layer's weight gradient (F again) and every input gradient except the first
-    layer's, which no framework needs: 2 x (2F - F_first)."""
+    layer's, which no framework needs (F - F_first): 2 x (3F - F_first)."""
     if spec["model"] == "mlp":
         first, rest = 784 * spec["hidden"], spec["hidden"] * 10
     elif spec["model"] == "seed_cnn":
         first, rest = 26 * 26 * 9 * 64, 10816 * 10
     else:
         first, rest = 26 * 26 * 9 * 32, 11 * 11 * 9 * 32 * 64 + 1600 * 10
-    return 2 * (2 * (first + rest) - first)
+    return 2 * (3 * (first + rest) - first)
 
 
 def load_fashion(limit=None):

@@ -19,6 +19,8 @@ only their maths.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .. import initializers as initializers_module
@@ -79,6 +81,7 @@ class Layer:
         self.dtype = np.dtype(dtype or "float32")
         self._declared_input_shape: tuple | None = None
         self._scratch: dict | None = None
+        self._scratch_thread: int | None = None
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if input_shape is not None:
@@ -108,13 +111,14 @@ class Layer:
 
     def scratch(self, name: str, shape: tuple, dtype) -> np.ndarray:
         """An uninitialised array to pass as ``out=``. Inside a model's loop it is the same array
-        on every step while the shape stays the same; elsewhere a new one.
+        on every step while the shape stays the same; elsewhere (and in any other thread, such
+        as a second thread calling predict at the same time) a new one.
 
         Why: arrays of a few MB allocated afresh on each step are handed back to the operating
         system when freed, and every page of the next one is faulted in and zeroed again; on
         the seed CNN that made an epoch up to 1.6x slower, depending on the allocator's history.
         """
-        if self._scratch is None:
+        if self._scratch is None or self._scratch_thread != threading.get_ident():
             return np.empty(shape, dtype)
         buffer = self._scratch.get(name)
         if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
@@ -122,9 +126,10 @@ class Layer:
         return buffer
 
     def reuse_buffers(self, enabled: bool) -> None:
-        """Turn ``scratch`` reuse on (a model's loop, whose layers' outputs never outlive the
-        next step) or off (and free the arrays)."""
+        """Turn ``scratch`` reuse on for the calling thread (a model's loop, whose layers'
+        outputs never outlive the next step) or off (and free the arrays)."""
         self._scratch = {} if enabled else None
+        self._scratch_thread = threading.get_ident() if enabled else None
 
     # -- building and calling -----------------------------------------------------------------
     def build_for(self, input_shape: tuple) -> tuple:

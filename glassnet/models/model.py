@@ -138,7 +138,9 @@ class Model:
     @contextlib.contextmanager
     def _buffers_reused(self):
         """Inside fit, evaluate and predict no layer output outlives the next step, so layers may
-        write into the same scratch arrays every step (``Layer.scratch``); they are freed after."""
+        write into the same scratch arrays every step (``Layer.scratch``); they are freed after.
+        Only the thread that turned reuse on reuses: a callback's nested call shares it, while
+        another thread predicting at the same time gets arrays of its own."""
         if self._reusing_buffers:
             yield
             return

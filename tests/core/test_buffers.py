@@ -1,6 +1,7 @@
 """Scratch arrays reused between steps (Layer.scratch) never change what users see."""
 
 import contextlib
+import threading
 
 import numpy as np
 
@@ -81,3 +82,23 @@ def test_a_layer_called_twice_returns_two_arrays():
     first = layer(np.ones((2, 4), np.float32))
     second = layer(np.full((2, 4), 2, np.float32))
     assert not np.shares_memory(first, second)
+
+
+def test_two_threads_predicting_at_once_get_their_own_results():
+    keras.utils.set_random_seed(3)
+    model = small_cnn(output_activation=None)
+    inputs = [data(40, seed)[0] for seed in (1, 2)]
+    expected = [model.predict(x, verbose=0) for x in inputs]
+    failures = []
+
+    def predict_repeatedly(x, want):
+        for _ in range(30):
+            if not np.allclose(model.predict(x, batch_size=40, verbose=0), want, rtol=1e-5, atol=1e-6):
+                failures.append(1)
+
+    threads = [threading.Thread(target=predict_repeatedly, args=(x, want)) for x, want in zip(inputs, expected)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
