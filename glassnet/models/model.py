@@ -365,10 +365,12 @@ class Model:
         if steps is not None:
             slices = slices[:int(steps)]
         progbar = Progbar(len(slices), verbose) if verbose else None
+        chunk = self._inference_chunk()
         out = None
         with self._buffers_reused():
             for step, batch in enumerate(slices):
-                for rows in self._inference_chunks(batch):
+                for start in range(batch.start, batch.stop, chunk):
+                    rows = slice(start, min(start + chunk, batch.stop))
                     y_pred = self._forward(x[rows], training=False)
                     if out is None:
                         out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
@@ -379,15 +381,10 @@ class Model:
             progbar.update(len(slices), final=True)
         return out
 
-    def _inference_chunks(self, batch: slice) -> list[slice]:
-        """The batch cut into a few samples at a time when the layers' outputs for the whole
-        batch would not fit in the processor's cache (a batch of 1000 through a 26x26x64
-        convolution is 170 MB); the results are the same."""
-        chunk = self._inference_chunk()
-        return [slice(start, min(start + chunk, batch.stop)) for start in range(batch.start, batch.stop, chunk)]
-
     def _inference_chunk(self, budget: int = 1 << 21) -> int:
-        """Samples per chunk so the largest layer output stays near ``budget`` values (8 MB)."""
+        """Samples per chunk so that the largest layer output stays near ``budget`` values
+        (8 MB): a batch of 1000 through a 26x26x64 convolution would be 170 MB, far past the
+        processor's cache, so predict cuts such batches into chunks; the results are the same."""
         largest = max((int(np.prod([d for d in layer.output_shape[1:] if d])) for layer in self.layers), default=1)
         return max(1, budget // max(largest, 1))
 
