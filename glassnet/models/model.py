@@ -233,8 +233,6 @@ class Model:
         all_callbacks = list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []) + [self.history]
         params = {"epochs": epochs, "steps": len(slices), "verbose": verbose, "batch_size": batch_size}
         hooks = CallbackList(all_callbacks, self, params)
-        wants_batch_logs = hooks.wants("on_train_batch_end")
-        wants_batch_begin = hooks.wants("on_train_batch_begin")
 
         with self._buffers_reused():
             self.stop_training = False
@@ -243,29 +241,9 @@ class Model:
             for epoch in range(initial_epoch, epochs):
                 hooks.call("on_epoch_begin", epoch, {})
                 batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
-                loss_total, seen = 0.0, 0
-                for metric, _ in metrics:
-                    metric.reset_state()
-                for step, (xb, yb, wb) in enumerate(batches):
-                    if wants_batch_begin:
-                        hooks.call("on_train_batch_begin", step, {})
-                    loss, y_pred = self._train_step(xb, yb, wb, flat, fused)
-                    if not math.isfinite(loss):
-                        self._stop_on_bad_loss(loss, epoch, step, len(slices))
-                        seen = 0  # the unfinished epoch is not logged
-                        break
-                    size = len(yb)
-                    loss_total += loss * size
-                    seen += size
-                    for metric, weighted in metrics:
-                        metric.update_state(yb, y_pred, wb if weighted else None)
-                    if wants_batch_logs:
-                        hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
-                    if self.stop_training:
-                        break
-                if seen == 0:
+                logs = self._train_epoch(epoch, batches, len(slices), flat, fused, metrics, hooks)
+                if logs is None:
                     break
-                logs = self._epoch_logs(loss_total / seen, metrics)
                 if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
                     val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
                                                      _check_batch_size(validation_batch_size or batch_size,
@@ -276,6 +254,32 @@ class Model:
                     break
         hooks.call("on_train_end", {})
         return self.history
+
+    def _train_epoch(self, epoch, batches, steps, flat, fused, metrics, hooks) -> dict | None:
+        """One pass over the batches; returns the epoch's logs (running means of loss and
+        metrics), or None when a non-finite loss stopped training (the unfinished epoch is not
+        logged) or there was no batch."""
+        wants_batch_begin, wants_batch_end = hooks.wants("on_train_batch_begin"), hooks.wants("on_train_batch_end")
+        loss_total, seen = 0.0, 0
+        for metric, _ in metrics:
+            metric.reset_state()
+        for step, (xb, yb, wb) in enumerate(batches):
+            if wants_batch_begin:
+                hooks.call("on_train_batch_begin", step, {})
+            loss, y_pred = self._train_step(xb, yb, wb, flat, fused)
+            if not math.isfinite(loss):
+                self._stop_on_bad_loss(loss, epoch, step, steps)
+                return None
+            size = len(yb)
+            loss_total += loss * size
+            seen += size
+            for metric, weighted in metrics:
+                metric.update_state(yb, y_pred, wb if weighted else None)
+            if wants_batch_end:
+                hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
+            if self.stop_training:
+                break
+        return self._epoch_logs(loss_total / seen, metrics) if seen else None
 
     def _stop_on_bad_loss(self, loss, epoch, step, steps):
         self.stop_training = True
