@@ -42,7 +42,8 @@ class _Pooling2D(Layer):
         return self.padding == "valid" and self.strides == self.pool_size
 
     def _tiles(self, x) -> bool:
-        return (self.padding == "valid" and self.strides == self.pool_size
+        """Side-by-side windows that also cover the input exactly (no remainder)."""
+        return (self._windows_side_by_side()
                 and x.shape[1] % self.pool_size[0] == 0 and x.shape[2] % self.pool_size[1] == 0)
 
     def _windows(self, x, fill):

@@ -98,6 +98,17 @@ def rewrite(path, member, content):
                 archive.writestr(name, value)
 
 
+def saved_mlp_with_config(tmp_path, change):
+    """Save an MLP, apply ``change`` to the model config inside the file, return the path."""
+    path = tmp_path / "m.glassnet"
+    mlp().save(path)
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    change(config["model"]["config"]["layers"])
+    rewrite(path, "config.json", json.dumps(config))
+    return path
+
+
 def test_newer_format_version_is_refused(tmp_path):
     path = tmp_path / "m.glassnet"
     mlp().save(path)
@@ -107,23 +118,13 @@ def test_newer_format_version_is_refused(tmp_path):
 
 
 def test_unknown_layer_in_config(tmp_path):
-    path = tmp_path / "m.glassnet"
-    mlp().save(path)
-    with zipfile.ZipFile(path) as archive:
-        config = json.loads(archive.read("config.json"))
-    config["model"]["config"]["layers"][1]["class_name"] = "Teleporter"
-    rewrite(path, "config.json", json.dumps(config))
+    path = saved_mlp_with_config(tmp_path, lambda layers: layers[1].update(class_name="Teleporter"))
     with pytest.raises(ValueError, match="Unknown layer class 'Teleporter'.*known layers: .*Dense"):
         keras.models.load_model(path)
 
 
 def test_weights_that_do_not_fit_the_config(tmp_path):
-    path = tmp_path / "m.glassnet"
-    mlp().save(path)
-    with zipfile.ZipFile(path) as archive:
-        config = json.loads(archive.read("config.json"))
-    config["model"]["config"]["layers"][0]["config"]["units"] = 13
-    rewrite(path, "config.json", json.dumps(config))
+    path = saved_mlp_with_config(tmp_path, lambda layers: layers[0]["config"].update(units=13))
     with pytest.raises(ModelFileError, match="do not fit the architecture"):
         keras.models.load_model(path)
 
