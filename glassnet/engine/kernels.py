@@ -57,7 +57,10 @@ def _compile():
     # NumPy's maximum(z, 0) takes a NaN-aware path that runs at a quarter of memory speed,
     # and multiply(grad, z > 0) a casting one; these make one plain pass each. ReLU keeps
     # NaN as NaN (so a diverging model is still caught), hence no fastmath "no NaNs" flag.
-    @numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"}, error_model="numpy")
+    jit_keeping_nan = numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"},
+                                 error_model="numpy")
+
+    @jit_keeping_nan
     def relu_forward(z, out):
         """out = max(z, 0), for C-contiguous arrays of one shape."""
         z, out = z.reshape(-1), out.reshape(-1)
@@ -72,11 +75,13 @@ def _compile():
             out[i] = grad[i] if z[i] > 0 else 0.0
 
     # Channels are the innermost loop in both pooling kernels: contiguous, so it vectorises.
-    @jit
-    def maxpool_forward(x, pool_h, pool_w, y, argmax):
+    @jit_keeping_nan
+    def maxpool_forward(x, pool_h, pool_w, y, argmax, relu):
         """Max over non-overlapping (pool_h, pool_w) windows of channels-last x (rows and
         columns past the last whole window are left out); argmax keeps the row-major offset
-        of the first maximum of each window."""
+        of the first maximum of each window. With relu, y = max(that maximum, 0), and a window
+        whose maximum is not positive gets argmax = pool_h * pool_w, an offset that receives
+        no gradient (ReLU's derivative is 0 there)."""
         n_, out_h, out_w, channels = y.shape
         for n in range(n_):
             for i in range(out_h):
@@ -94,11 +99,16 @@ def _compile():
                                 if value > y[n, i, j, c]:
                                     y[n, i, j, c] = value
                                     argmax[n, i, j, c] = where
+                    if relu:
+                        for c in range(channels):
+                            if y[n, i, j, c] <= 0:  # false for NaN, which stays NaN
+                                y[n, i, j, c] = 0.0
+                                argmax[n, i, j, c] = pool_h * pool_w
 
     @jit
     def maxpool_backward(grad_y, argmax, pool_h, pool_w, grad_x):
-        """Each output gradient goes to its window's first maximum; every other input of a
-        window gets 0 (inputs outside every window are left untouched)."""
+        """Each output gradient goes to its window's first maximum (argmax); every other input
+        of a window gets 0 (inputs outside every window are left untouched)."""
         n_, out_h, out_w, channels = grad_y.shape
         for n in range(n_):
             for i in range(out_h):

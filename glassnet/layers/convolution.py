@@ -97,7 +97,9 @@ class Conv2D(Layer):
     def _image(self, x):
         return x
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, apply_activation=True):
+        """With apply_activation=False the output is z, before the activation; a layer above
+        that applies it (see engine/fusion.py) then hands backward dL/dz."""
         image = self._image(x)
         pads = conv_utils.pad_amounts(image.shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
         padded = conv_utils.pad(image, pads)
@@ -114,7 +116,7 @@ class Conv2D(Layer):
             weights[columns] = self.bias.value
         z = np.matmul(cols, weights, out=self.scratch("z", (rows, self.filters), dtype))
         z = z.reshape(image.shape[0], out_hw[0], out_hw[1], self.filters)
-        a = activate(self, z)
+        a = activate(self, z) if apply_activation else z
         self._saved = (cols, z, a, padded.shape, pads, x.shape)
         return self._from_image(a)
 

@@ -74,9 +74,8 @@ class MaxPooling2D(_Pooling2D):
         return [windows[:, :, :, a, b, :] for a in range(ph) for b in range(pw)], (windows.shape, padded_shape, pads)
 
     def forward(self, x, training=False):
-        fused = kernels.get("maxpool_forward") if self._windows_side_by_side() else None
-        if fused is not None:
-            return self._forward_fused(fused, x)
+        if self.can_absorb_relu():
+            return self._forward_fused(kernels.get("maxpool_forward"), x)
         offsets, geometry = self._offsets(x)
         y = np.maximum(offsets[0], offsets[1]) if len(offsets) > 1 else offsets[0].copy()
         for view in offsets[2:]:
@@ -84,14 +83,25 @@ class MaxPooling2D(_Pooling2D):
         self._saved = ("numpy", x.shape, offsets, y, geometry)
         return y
 
-    def _forward_fused(self, kernel, x):
+    def _forward_fused(self, kernel, x, relu=False):
         n, h, w, c = x.shape
         ph, pw = self.pool_size
         y = self.scratch("y", (n, h // ph, w // pw, c), x.dtype)
         argmax = self.scratch("argmax", y.shape, np.uint8)
-        kernel(np.ascontiguousarray(x), ph, pw, y, argmax)
+        kernel(np.ascontiguousarray(x), ph, pw, y, argmax, relu)
         self._saved = ("fused", x.shape, argmax)
         return y
+
+    def can_absorb_relu(self) -> bool:
+        """Whether ``forward_of_relu`` can run: side-by-side windows and the compiled kernels."""
+        return self._windows_side_by_side() and kernels.get("maxpool_forward") is not None
+
+    def forward_of_relu(self, z):
+        """y = max over each window of relu(z), in one pass over the pre-activation z of the
+        layer below: ReLU never decreases, so max(relu(z)) = relu(max(z)). ``backward`` then
+        returns dL/dz itself: the gradient reaches a window's first maximum when that maximum
+        is positive, and nothing else (relu'(z) = 0 for z <= 0). Needs ``can_absorb_relu()``."""
+        return self._forward_fused(kernels.get("maxpool_forward"), z, relu=True)
 
     def backward(self, grad_output, need_input_grad=True):
         if not need_input_grad:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import fusion
 from ..layers.base import Layer, _shape_text
 from ..layers.input_layer import InputLayer
 from .model import Model
@@ -119,8 +120,8 @@ class Sequential(Model):
     def _forward(self, x, training: bool):
         if not self._layers:
             raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
-        for layer in self._layers:
-            x = layer.forward(x, training=training)
+        for step, _, _ in fusion.plan(self._layers):
+            x = step.forward(x, training=training)
         return x
 
     def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
@@ -131,13 +132,14 @@ class Sequential(Model):
         if first is None:
             return
         last = len(self._layers) - 1
-        for index in range(last, first - 1, -1):
-            layer = self._layers[index]
-            need_input_grad = index > first
-            if index == last and grad_is_preactivation:
-                grad = layer.backward(grad, need_input_grad, grad_is_preactivation=True)
+        for step, lowest, highest in reversed(fusion.plan(self._layers)):
+            if highest < first:
+                break
+            need_input_grad = lowest > first
+            if highest == last and grad_is_preactivation:
+                grad = step.backward(grad, need_input_grad, grad_is_preactivation=True)
             else:
-                grad = layer.backward(grad, need_input_grad)
+                grad = step.backward(grad, need_input_grad)
 
     # -- inspection ----------------------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:

@@ -1,0 +1,75 @@
+"""Conv2D(relu) + MaxPooling2D run as one step (engine/fusion.py) give the numbers of running
+them layer by layer, bit for bit."""
+
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet.engine import fusion, kernels
+
+L = keras.layers
+
+pytestmark = pytest.mark.skipif(kernels.get("maxpool_forward") is None,
+                                reason="the fused step needs numba (pip install 'glassnet[fast]')")
+
+
+def cnn():
+    """Two pairs: 9x9 -> 7x7 pooled with a left-over row and column, then an exact 2x2 tiling;
+    the first pair has nothing below it, so its input gradient is never computed."""
+    return keras.Sequential([keras.Input((9, 9, 2)), L.Conv2D(6, 3, activation="relu"), L.MaxPooling2D(2),
+                             L.Conv2D(4, 1, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
+                             L.Dense(3, activation="softmax")])
+
+
+def run(fused: bool, x, y):
+    fusion.set_enabled(fused)
+    try:
+        keras.utils.set_random_seed(3)
+        model = cnn()
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        return model.get_weights(), history.history, model.predict(x, verbose=0)
+    finally:
+        fusion.set_enabled(True)
+
+
+def test_the_pairs_are_fused():
+    model = cnn()
+    steps = fusion.plan(model.layers)
+    assert [(lowest, highest) for _, lowest, highest in steps] == [(0, 1), (2, 3), (4, 4), (5, 5)]
+    assert isinstance(steps[0][0], fusion.ConvReLUMaxPool)
+
+
+def test_only_relu_with_side_by_side_windows_is_fused():
+    layers = [L.Conv2D(2, 3, activation="tanh"), L.MaxPooling2D(2), L.Conv2D(2, 3, activation="relu"),
+              L.MaxPooling2D(2, strides=1), L.Conv2D(2, 3, activation="relu"), L.AveragePooling2D(2)]
+    assert all(step is layer for (step, _, _), layer in zip(fusion.plan(layers), layers))
+
+
+def test_fused_training_equals_layer_by_layer():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 9, 9, 2)).astype(np.float32)  # negative inputs: whole windows below zero
+    y = rng.integers(0, 3, 32)
+    weights_fused, history_fused, predicted_fused = run(True, x, y)
+    weights_plain, history_plain, predicted_plain = run(False, x, y)
+    assert history_fused == history_plain
+    for fused, plain in zip(weights_fused, weights_plain):
+        np.testing.assert_array_equal(fused, plain)
+    np.testing.assert_array_equal(predicted_fused, predicted_plain)
+
+
+def test_a_window_without_a_positive_value_passes_no_gradient():
+    conv, pool = L.Conv2D(1, 1, use_bias=False, kernel_initializer="ones"), L.MaxPooling2D(2)
+    conv.activation = keras.activations.get("relu")
+    model = keras.Sequential([keras.Input((2, 4, 1)), conv, pool])
+    x = np.array([[-1.0, -2.0, 3.0, -1.0], [-3.0, -0.5, 1.0, 2.0]], np.float32).reshape(1, 2, 4, 1)
+    step = fusion.plan(model.layers)[0][0]
+    np.testing.assert_array_equal(step.forward(x).ravel(), [0.0, 3.0])
+    grad_x = step.backward(np.ones((1, 1, 2, 1), np.float32), need_input_grad=True)
+    np.testing.assert_array_equal(grad_x.reshape(2, 4), [[0, 0, 1, 0], [0, 0, 0, 0]])
+
+
+def test_nan_stays_nan():
+    model = keras.Sequential([keras.Input((2, 2, 1)), L.Conv2D(1, 1, activation="relu"), L.MaxPooling2D(2)])
+    model.layers[0].kernel.value[...] = np.nan
+    assert np.isnan(model.predict(np.ones((1, 2, 2, 1), np.float32), verbose=0)).all()
