@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import conv_utils
-from .base import KernelOptions, Layer, activate, activation_gradient, column_sums, _shape_text
+from .base import KernelOptions, Layer, activate, activation_gradient, _shape_text
 
 
 class Conv2D(Layer):
@@ -20,8 +20,8 @@ class Conv2D(Layer):
     Forward gathers every window into a matrix ``cols`` of shape (N*OH*OW, KH*KW*C) and
     multiplies it by the kernel seen as (KH*KW*C, F); with a bias, ``cols`` gets a last column
     of ones and the kernel a last row holding the bias, so the one product also adds the bias.
-    Backward, with dz of shape (N*OH*OW, F): dK = cols^T dz, dbias = sum of dz over rows,
-    dcols = dz K^T, added back window by window.
+    Backward, with dz of shape (N*OH*OW, F): dK = cols^T dz, and dbias = sum of dz over rows
+    comes out of the same product as its last row; dcols = dz K^T, added back window by window.
     """
 
     rank = 2
@@ -133,9 +133,12 @@ class Conv2D(Layer):
         dz = grad_output if grad_is_preactivation else activation_gradient(self, z, a, grad_output)
         dz2d = dz.reshape(-1, self.filters)
         kernel_2d = self._kernel_2d()
-        np.matmul(cols[:, :len(kernel_2d)].T, dz2d, out=self.kernel.grad.reshape(kernel_2d.shape))
+        # The column of ones in cols turns the same product's last row into dbias = sum of dz.
+        grads = np.matmul(cols.T, dz2d, out=self.scratch("kernel_and_bias_grad", (cols.shape[1], self.filters),
+                                                         dz2d.dtype))
+        self.kernel.grad.reshape(kernel_2d.shape)[...] = grads[:len(kernel_2d)]
         if self.use_bias:
-            column_sums(dz2d, out=self.bias.grad)
+            self.bias.grad[...] = grads[len(kernel_2d)]
         if not need_input_grad:
             return None
         kh, kw = self.kernel_size
