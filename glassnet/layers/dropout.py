@@ -35,14 +35,19 @@ class Dropout(Layer):
             self._scaled_mask = None
             return x
         rng = self._rng or grandom.generator()
-        keep = rng.random(self._mask_shape(x), dtype=np.float32) >= self.rate
-        self._scaled_mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
-        return x * self._scaled_mask
+        shape = self._mask_shape(x)
+        uniform = rng.random(shape, dtype=np.float32, out=self.scratch("uniform", shape, np.float32))
+        keep = np.greater_equal(uniform, self.rate, out=self.scratch("keep", shape, bool))
+        self._scaled_mask = np.multiply(keep, x.dtype.type(1.0 / (1.0 - self.rate)),
+                                        out=self.scratch("scaled_mask", shape, x.dtype))
+        return np.multiply(x, self._scaled_mask, out=self.scratch("y", x.shape, x.dtype))
 
     def backward(self, grad_output, need_input_grad=True):
         if not need_input_grad:
             return None
-        return grad_output if self._scaled_mask is None else grad_output * self._scaled_mask
+        if self._scaled_mask is None:
+            return grad_output
+        return np.multiply(grad_output, self._scaled_mask, out=self.scratch("dx", grad_output.shape, grad_output.dtype))
 
     def get_config(self):
         noise_shape = None if self.noise_shape is None else list(self.noise_shape)
