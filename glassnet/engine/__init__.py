@@ -1,4 +1,5 @@
-"""The machinery around the layers' maths: flat parameter storage and data handling."""
+"""The machinery around the layers' maths: flat parameter storage, data handling, compiled
+kernels and the layer pairs a model runs as one step (fusion)."""
 
 from .parameters import FlatParameters
 

@@ -74,7 +74,7 @@ class MaxPooling2D(_Pooling2D):
         return [windows[:, :, :, a, b, :] for a in range(ph) for b in range(pw)], (windows.shape, padded_shape, pads)
 
     def forward(self, x, training=False):
-        if self.can_absorb_relu():
+        if self._compiled():
             return self._forward_fused(kernels.get("maxpool_forward"), x)
         offsets, geometry = self._offsets(x)
         y = np.maximum(offsets[0], offsets[1]) if len(offsets) > 1 else offsets[0].copy()
@@ -92,9 +92,13 @@ class MaxPooling2D(_Pooling2D):
         self._saved = ("fused", x.shape, argmax)
         return y
 
-    def can_absorb_relu(self) -> bool:
-        """Whether ``forward_of_relu`` can run: side-by-side windows and the compiled kernels."""
+    def _compiled(self) -> bool:
+        """Side-by-side windows, and the compiled kernels are there to pool them."""
         return self._windows_side_by_side() and kernels.get("maxpool_forward") is not None
+
+    def can_absorb_relu(self) -> bool:
+        """Whether ``forward_of_relu`` can run."""
+        return self._compiled()
 
     def forward_of_relu(self, z):
         """y = max over each window of relu(z), in one pass over the pre-activation z of the

@@ -118,6 +118,7 @@ class Sequential(Model):
 
     # -- passes --------------------------------------------------------------------------------
     def _forward(self, x, training: bool):
+        """Run the layers in order; a pair that engine/fusion.py knows runs as one step."""
         if not self._layers:
             raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
         for step, _, _ in fusion.plan(self._layers):
