@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
+
 # Below this, moments are flushed to zero: far under any value that can move a weight, far
 # above float32's smallest normal number (1.2e-38), below which arithmetic turns slow.
 TINY = 1e-30
@@ -137,6 +139,118 @@ def _compile():
     return {"adam": adam, "relu_forward": relu_forward, "relu_backward": relu_backward,
             "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward,
             "add_windows": add_windows, "numba": numba}
+
+
+def conv_relu_maxpool(kernel_h: int, kernel_w: int, channels: int, pool_h: int, pool_w: int):
+    """The pair of kernels (forward, backward) of a stride-1 convolution with a ReLU followed by
+    max pooling over side-by-side windows, compiled for these sizes, or None (numba missing or
+    kernels disabled). See ``_compile_conv_relu_maxpool``."""
+    if get("numba") is None:
+        return None
+    key = (kernel_h, kernel_w, channels, pool_h, pool_w)
+    compiled = _state.setdefault("conv_relu_maxpool", {})
+    if key not in compiled:
+        compiled[key] = _compile_conv_relu_maxpool(_state["kernels"]["numba"], *key)
+    return compiled[key]
+
+
+def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool_w):
+    """Kernels for a convolution with few inputs per output (kernel_h * kernel_w * channels
+    "taps", e.g. 9 for a 3x3 kernel on grey images), computed directly, window by window.
+
+    With so few taps the matrix product of im2col does little arithmetic per byte: the time
+    goes into writing the window matrix and the full-size output z, then reading z again to
+    pool it. Here each pooling window's ph*pw convolution outputs are computed in registers
+    and only their ReLU'd maximum is stored:
+
+        y[n, i, j, f] = relu(max over (a, b) of z[n, i*ph + a, j*pw + b, f]),
+        z[n, r, s, f] = bias[f] + sum over (p, q, c) of x[n, r + p, s + q, c] K[p, q, c, f]
+
+    and backward needs only y's gradient and the position of each maximum:
+    dK[p, q, c, f] = sum over windows of dy[n, i, j, f] x[n, r + p, s + q, c] at that position
+    (r, s) = (i*ph + a, j*pw + b), dbias[f] = sum of dy where the maximum was positive.
+
+    The sizes are fixed when the kernels are compiled, so the loops over taps and window
+    positions unroll; only the loop over filters stays, and it is the one that vectorises.
+    """
+    taps, window = kernel_h * kernel_w * channels, pool_h * pool_w
+    jit_keeping_nan = numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"},
+                                 error_model="numpy")
+    jit = numba.njit(cache=True, fastmath=True, error_model="numpy")
+
+    @jit
+    def gather_windows(x, n, i, j, patches):
+        """patches[t, w]: tap t = (p, q, c) of the convolution window at pooling position w = (a, b)."""
+        for a in range(pool_h):
+            for b in range(pool_w):
+                tap = 0
+                for p in range(kernel_h):
+                    for q in range(kernel_w):
+                        for c in range(channels):
+                            patches[tap, a * pool_w + b] = x[n, i * pool_h + a + p, j * pool_w + b + q, c]
+                            tap += 1
+
+    @jit_keeping_nan
+    def forward(x, kernel, bias, y, argmax):
+        """x: padded input (N, H, W, C); kernel (KH, KW, C, F); y and argmax (N, OH, OW, F).
+        argmax as in ``maxpool_forward`` with relu: the first maximum's offset in the window,
+        or pool_h * pool_w where that maximum is not positive (no gradient passes)."""
+        n_, out_h, out_w, filters = y.shape
+        weights = kernel.reshape(taps, filters)
+        patches = np.empty((taps, window), y.dtype)
+        for n in range(n_):
+            for i in range(out_h):
+                for j in range(out_w):
+                    gather_windows(x, n, i, j, patches)
+                    for f in range(filters):
+                        best, where = bias[f], 0
+                        for w in range(window):
+                            z = bias[f]
+                            for tap in range(taps):
+                                z += patches[tap, w] * weights[tap, f]
+                            if w == 0 or z > best:  # the first maximum; a NaN first stays
+                                best, where = z, w
+                        if best <= 0:  # false for NaN, which stays NaN
+                            best, where = 0.0, window
+                        y[n, i, j, f] = best
+                        argmax[n, i, j, f] = where
+
+    @jit
+    def backward(x, grad_y, argmax, kernel_grad, bias_grad):
+        """Fill kernel_grad (KH, KW, C, F) and bias_grad (F,) from grad_y (N, OH, OW, F). Sums
+        run image by image, then over images, which keeps float32 sums of many terms accurate."""
+        n_, out_h, out_w, filters = grad_y.shape
+        total = kernel_grad.reshape(taps, filters)
+        total[...] = 0
+        bias_grad[...] = 0
+        image_sum = np.empty((taps, filters), grad_y.dtype)
+        image_bias = np.empty(filters, grad_y.dtype)
+        dz = np.empty((window, filters), grad_y.dtype)  # one window's dL/dz: dy at its maximum, else 0
+        patches = np.empty((taps, window), grad_y.dtype)
+        for n in range(n_):
+            image_sum[...] = 0
+            image_bias[...] = 0
+            for i in range(out_h):
+                for j in range(out_w):
+                    for f in range(filters):
+                        image_bias[f] += grad_y[n, i, j, f] if argmax[n, i, j, f] < window else 0.0
+                    for w in range(window):
+                        for f in range(filters):
+                            dz[w, f] = grad_y[n, i, j, f] if argmax[n, i, j, f] == w else 0.0
+                    gather_windows(x, n, i, j, patches)
+                    for tap in range(taps):
+                        for f in range(filters):
+                            acc = image_sum[tap, f]
+                            for w in range(window):
+                                acc += patches[tap, w] * dz[w, f]
+                            image_sum[tap, f] = acc
+            for tap in range(taps):
+                for f in range(filters):
+                    total[tap, f] += image_sum[tap, f]
+            for f in range(filters):
+                bias_grad[f] += image_bias[f]
+
+    return forward, backward
 
 
 def get(name: str):

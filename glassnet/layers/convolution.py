@@ -141,9 +141,16 @@ class Conv2D(Layer):
             self.bias.grad[...] = grads[len(kernel_2d)]
         if not need_input_grad:
             return None
+        return self.input_gradient(dz, padded_shape, pads, input_shape)
+
+    def input_gradient(self, dz, padded_shape, pads, input_shape):
+        """dL/dx from dL/dz (N, OH, OW, F): dcols = dz K^T, each window's row added back where
+        the window lies in the (padded) input."""
+        kernel_2d = self._kernel_2d()
+        dz2d = dz.reshape(-1, self.filters)
         kh, kw = self.kernel_size
         dcols = np.matmul(dz2d, kernel_2d.T, out=self.scratch("dcols", (len(dz2d), len(kernel_2d)), dz2d.dtype))
-        dpadded = conv_utils.add_windows(dcols.reshape(z.shape[:3] + (kh, kw, padded_shape[3])), self.strides,
+        dpadded = conv_utils.add_windows(dcols.reshape(dz.shape[:3] + (kh, kw, padded_shape[3])), self.strides,
                                          self.dilation_rate, out=self.scratch("dpadded", padded_shape, dz2d.dtype))
         return conv_utils.unpad(dpadded, pads).reshape(input_shape)
 

@@ -1,11 +1,12 @@
 """Conv2D(relu) + MaxPooling2D run as one step (engine/fusion.py) give the numbers of running
-them layer by layer, bit for bit."""
+them layer by layer: bit for bit through im2col, to float rounding through the direct kernels."""
 
 import numpy as np
 import pytest
 
 import glassnet as keras
 from glassnet.engine import fusion, kernels
+from glassnet.testing import check_gradients
 
 L = keras.layers
 
@@ -21,23 +22,36 @@ def cnn():
                              L.Dense(3, activation="softmax")])
 
 
-def run(fused: bool, x, y):
-    fusion.set_enabled(fused)
+def run(fused: bool, x, y, direct: bool = False, make=cnn):
+    fusion.set_enabled(fused, direct=direct)
     try:
         keras.utils.set_random_seed(3)
-        model = cnn()
+        model = make()
         model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
         history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
         return model.get_weights(), history.history, model.predict(x, verbose=0)
     finally:
-        fusion.set_enabled(True)
+        fusion.set_enabled(True, direct=True)
 
 
 def test_the_pairs_are_fused():
     model = cnn()
     steps = fusion.plan(model.layers)
     assert [(lowest, highest) for _, lowest, highest in steps] == [(0, 1), (2, 3), (4, 4), (5, 5)]
-    assert isinstance(steps[0][0], fusion.ConvReLUMaxPool)
+    assert all(isinstance(step, fusion.DirectConvReLUMaxPool) for step, _, _ in steps[:2])
+    fusion.set_enabled(True, direct=False)
+    try:
+        assert all(isinstance(step, fusion.ConvReLUMaxPool) for step, _, _ in fusion.plan(model.layers)[:2])
+    finally:
+        fusion.set_enabled(True, direct=True)
+
+
+def test_direct_kernels_only_for_few_taps_and_stride_one():
+    """3x3 on 8 channels (72 taps x 4 window positions) and strides 2 take im2col."""
+    model = keras.Sequential([keras.Input((12, 12, 8)), L.Conv2D(4, 3, activation="relu"), L.MaxPooling2D(2),
+                              L.Conv2D(4, 1, strides=2, activation="relu"), L.MaxPooling2D(1)])
+    steps = fusion.plan(model.layers)
+    assert [type(step) for step, _, _ in steps] == [fusion.ConvReLUMaxPool, fusion.ConvReLUMaxPool]
 
 
 def test_only_relu_with_side_by_side_windows_is_fused():
@@ -46,16 +60,50 @@ def test_only_relu_with_side_by_side_windows_is_fused():
     assert all(step is layer for (step, _, _), layer in zip(fusion.plan(layers), layers))
 
 
-def test_fused_training_equals_layer_by_layer():
+def data():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(32, 9, 9, 2)).astype(np.float32)  # negative inputs: whole windows below zero
-    y = rng.integers(0, 3, 32)
+    return x, rng.integers(0, 3, 32)
+
+
+def test_fused_training_equals_layer_by_layer():
+    x, y = data()
     weights_fused, history_fused, predicted_fused = run(True, x, y)
     weights_plain, history_plain, predicted_plain = run(False, x, y)
     assert history_fused == history_plain
     for fused, plain in zip(weights_fused, weights_plain):
         np.testing.assert_array_equal(fused, plain)
     np.testing.assert_array_equal(predicted_fused, predicted_plain)
+
+
+def same_padding_cnn():
+    """"same" padding of an even kernel, no bias, 2x3 windows; the second pair's input gradient is needed."""
+    return keras.Sequential([keras.Input((9, 9, 2)), L.Conv2D(5, 2, padding="same", use_bias=False, activation="relu"),
+                             L.MaxPooling2D((2, 3)), L.Conv2D(4, 2, activation="relu"), L.MaxPooling2D(2),
+                             L.Flatten(), L.Dense(3, activation="softmax")])
+
+
+@pytest.mark.parametrize("make", [cnn, same_padding_cnn])
+def test_direct_kernels_train_as_im2col_does(make):
+    x, y = data()
+    assert isinstance(fusion.plan(make().layers)[0][0], fusion.DirectConvReLUMaxPool)
+    weights_direct, history_direct, predicted_direct = run(True, x, y, direct=True, make=make)
+    weights_im2col, history_im2col, predicted_im2col = run(True, x, y, direct=False, make=make)
+    for name in history_im2col:
+        np.testing.assert_allclose(history_direct[name], history_im2col[name], rtol=1e-5)
+    for direct, im2col in zip(weights_direct, weights_im2col):
+        np.testing.assert_allclose(direct, im2col, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(predicted_direct, predicted_im2col, rtol=1e-4, atol=1e-6)
+
+
+def test_direct_kernels_gradients():
+    model = same_padding_cnn()
+    model.compile("adam", "sparse_categorical_crossentropy")
+    x, y = data()
+    steps = fusion.plan(model.layers)
+    assert [type(step) for step, _, _ in steps[:2]] == [fusion.DirectConvReLUMaxPool] * 2
+    result = check_gradients(model, x[:4].astype(np.float64), y[:4], training=True)
+    assert result.ok, result.errors
 
 
 def test_a_window_without_a_positive_value_passes_no_gradient():
