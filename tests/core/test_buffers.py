@@ -57,8 +57,12 @@ def test_predict_in_chunks_matches_one_call(monkeypatch):
     model = small_cnn()
     x, _ = data(50)
     expected = model(x)
-    monkeypatch.setattr(Model, "_inference_chunk", lambda self: 7)  # 50 = 7 chunks of 7 and one of 1
+    monkeypatch.setattr(Model, "_inference_chunk", lambda self: 20)  # batches of 25: chunks of 13 and 12, not 20 and 5
+    sizes = []
+    forward = model._forward
+    monkeypatch.setattr(model, "_forward", lambda x, training: sizes.append(len(x)) or forward(x, training))
     np.testing.assert_allclose(model.predict(x, batch_size=25, verbose=0), expected, rtol=1e-6, atol=1e-7)
+    assert sizes == [13, 12] * 2
 
 
 def test_output_taken_in_a_callback_is_not_overwritten_by_later_steps():
