@@ -12,7 +12,6 @@ Install it with ``pip install "glassnet[fast]"``.
 
 from __future__ import annotations
 
-import math
 import os
 
 import numpy as np
@@ -39,8 +38,13 @@ def _compile():
     # kernels' threads then fight OpenBLAS's spinning threads, and an epoch got slower.)
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy")
 
+    tiny, zero = np.float32(TINY), np.float32(0.0)
+
     @jit
     def adam(values, grads, m, v, alpha, one_minus_beta_1, one_minus_beta_2, epsilon):
+        """One Adam step in the arrays' precision: float32 constants and np.sqrt keep the
+        arithmetic in float32 (a float64 constant or math.sqrt widens every element and halves
+        the vector width: 0.68 ms instead of 0.27 for 407k weights)."""
         for i in range(values.size):
             g = grads[i]
             m_i = m[i] + (g - m[i]) * one_minus_beta_1
@@ -48,13 +52,11 @@ def _compile():
             # A weight whose gradient is always zero (a pixel that is always black) sees its
             # moments decay geometrically into subnormal floats, on which the processor is
             # a hundred times slower; flush them to zero, as TensorFlow's CPU kernels do.
-            if abs(m_i) < TINY:
-                m_i = 0.0
-            if v_i < TINY:
-                v_i = 0.0
+            m_i = zero if abs(m_i) < tiny else m_i
+            v_i = zero if v_i < tiny else v_i
             m[i] = m_i
             v[i] = v_i
-            values[i] -= alpha * m_i / (math.sqrt(v_i) + epsilon)
+            values[i] -= alpha * m_i / (np.sqrt(v_i) + epsilon)
 
     # NumPy's maximum(z, 0) takes a NaN-aware path that runs at a quarter of memory speed,
     # and multiply(grad, z > 0) a casting one; these make one plain pass each. ReLU keeps
