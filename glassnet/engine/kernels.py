@@ -69,14 +69,14 @@ def _compile():
         """out = max(z, 0), for C-contiguous arrays of one shape."""
         z, out = z.reshape(-1), out.reshape(-1)
         for i in range(z.size):
-            out[i] = 0.0 if z[i] <= 0 else z[i]
+            out[i] = zero if z[i] <= 0 else z[i]
 
     @jit
     def relu_backward(z, grad, out):
         """out = grad where z > 0, else 0."""
         z, grad, out = z.reshape(-1), grad.reshape(-1), out.reshape(-1)
         for i in range(z.size):
-            out[i] = grad[i] if z[i] > 0 else 0.0
+            out[i] = grad[i] if z[i] > 0 else zero
 
     # Channels are the innermost loop in both pooling kernels: contiguous, so it vectorises.
     @jit_keeping_nan
@@ -106,7 +106,7 @@ def _compile():
                     if relu:
                         for c in range(channels):
                             if y[n, i, j, c] <= 0:  # false for NaN, which stays NaN
-                                y[n, i, j, c] = 0.0
+                                y[n, i, j, c] = zero
                                 argmax[n, i, j, c] = pool_h * pool_w
 
     @jit
@@ -122,7 +122,7 @@ def _compile():
                             where = a * pool_w + b
                             for c in range(channels):
                                 hit = argmax[n, i, j, c] == where
-                                grad_x[n, i * pool_h + a, j * pool_w + b, c] = grad_y[n, i, j, c] if hit else 0.0
+                                grad_x[n, i * pool_h + a, j * pool_w + b, c] = grad_y[n, i, j, c] if hit else zero
 
     @jit
     def add_windows(grad_windows, stride_h, stride_w, dilation_h, dilation_w, out):
@@ -176,6 +176,7 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
     positions unroll; only the loop over filters stays, and it is the one that vectorises.
     """
     taps, window = kernel_h * kernel_w * channels, pool_h * pool_w
+    zero = np.float32(0.0)  # a float64 0.0 would widen float32 arithmetic
     jit_keeping_nan = numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"},
                                  error_model="numpy")
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy")
@@ -213,7 +214,7 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
                             if w == 0 or z > best:  # the first maximum; a NaN first stays
                                 best, where = z, w
                         if best <= 0:  # false for NaN, which stays NaN
-                            best, where = 0.0, window
+                            best, where = zero, window
                         y[n, i, j, f] = best
                         argmax[n, i, j, f] = where
 
@@ -235,10 +236,10 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
             for i in range(out_h):
                 for j in range(out_w):
                     for f in range(filters):
-                        image_bias[f] += grad_y[n, i, j, f] if argmax[n, i, j, f] < window else 0.0
+                        image_bias[f] += grad_y[n, i, j, f] if argmax[n, i, j, f] < window else zero
                     for w in range(window):
                         for f in range(filters):
-                            dz[w, f] = grad_y[n, i, j, f] if argmax[n, i, j, f] == w else 0.0
+                            dz[w, f] = grad_y[n, i, j, f] if argmax[n, i, j, f] == w else zero
                     gather_windows(x, n, i, j, patches)
                     for tap in range(taps):
                         for f in range(filters):
