@@ -48,7 +48,9 @@ class ConvReLUMaxPool:
         self.conv, self.pool = conv, pool
 
     def forward(self, x, training=False):
-        z = self.conv.forward(x, training, apply_activation=False)
+        # Rows and columns past the pooling's last window are never read: not computed either
+        # (the classic convnet's 11x11 -> 5x5 pooling reads 100 of 121 outputs).
+        z = self.conv.forward(x, training, apply_activation=False, whole_windows=self.pool.pool_size)
         return self.pool.forward_of_relu(z)
 
     def backward(self, grad_output, need_input_grad=True):

@@ -97,14 +97,18 @@ class Conv2D(Layer):
     def _image(self, x):
         return x
 
-    def forward(self, x, training=False, apply_activation=True):
+    def forward(self, x, training=False, apply_activation=True, whole_windows=None):
         """With apply_activation=False the output is z, before the activation; a layer above
-        that applies it (see engine/fusion.py) then hands backward dL/dz."""
+        that applies it (see engine/fusion.py) then hands backward dL/dz. With
+        whole_windows=(ph, pw) only the outputs inside whole side-by-side ph x pw windows are
+        computed (those that a pooling above reads): rows and columns past them are left out."""
         image = self._image(x)
         pads = conv_utils.pad_amounts(image.shape, self.kernel_size, self.strides, self.dilation_rate, self.padding)
         padded = conv_utils.pad(image, pads)
         out_hw = tuple(conv_utils.output_length(image.shape[axis], self.kernel_size[axis - 1], self.strides[axis - 1],
                                                 self.dilation_rate[axis - 1], self.padding) for axis in (1, 2))
+        if whole_windows is not None:
+            out_hw = (out_hw[0] - out_hw[0] % whole_windows[0], out_hw[1] - out_hw[1] % whole_windows[1])
         rows, columns = image.shape[0] * out_hw[0] * out_hw[1], self.kernel.value[..., 0].size
         dtype = np.result_type(padded, self.kernel.value)
         cols = self.scratch("cols", (rows, columns + self.use_bias), dtype)

@@ -114,8 +114,10 @@ class MaxPooling2D(_Pooling2D):
             _, input_shape, argmax = self._saved
             grad = self.scratch("grad", input_shape, grad_output.dtype)
             ph, pw = self.pool_size
-            if input_shape[1] % ph or input_shape[2] % pw:
-                grad.fill(0)  # rows/columns past the last window; the kernel writes all the others
+            # The kernel writes every entry inside a window; rows and columns past the last
+            # window get no gradient.
+            grad[:, input_shape[1] - input_shape[1] % ph:] = 0
+            grad[:, :, input_shape[2] - input_shape[2] % pw:] = 0
             kernels.get("maxpool_backward")(np.ascontiguousarray(grad_output), argmax, ph, pw, grad)
             return grad
         _, input_shape, offsets, y, geometry = self._saved
