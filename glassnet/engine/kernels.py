@@ -174,24 +174,14 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
 
     The sizes are fixed when the kernels are compiled, so the loops over taps and window
     positions unroll; only the loop over filters stays, and it is the one that vectorises.
+    (The kernels call no other compiled function: numba's disk cache cannot key a closure
+    that holds one, and would compile them anew in every process.)
     """
     taps, window = kernel_h * kernel_w * channels, pool_h * pool_w
     zero = np.float32(0.0)  # a float64 0.0 would widen float32 arithmetic
     jit_keeping_nan = numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"},
                                  error_model="numpy")
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy")
-
-    @jit
-    def gather_windows(x, n, i, j, patches):
-        """patches[t, w]: tap t = (p, q, c) of the convolution window at pooling position w = (a, b)."""
-        for a in range(pool_h):
-            for b in range(pool_w):
-                tap = 0
-                for p in range(kernel_h):
-                    for q in range(kernel_w):
-                        for c in range(channels):
-                            patches[tap, a * pool_w + b] = x[n, i * pool_h + a + p, j * pool_w + b + q, c]
-                            tap += 1
 
     @jit_keeping_nan
     def forward(x, kernel, bias, y, argmax):
@@ -204,7 +194,10 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
         for n in range(n_):
             for i in range(out_h):
                 for j in range(out_w):
-                    gather_windows(x, n, i, j, patches)
+                    for w in range(window):  # patches[tap, w]: tap (p, q, c) at pooling position w
+                        for tap in range(taps):
+                            p, q, c = tap // (kernel_w * channels), tap // channels % kernel_w, tap % channels
+                            patches[tap, w] = x[n, i * pool_h + w // pool_w + p, j * pool_w + w % pool_w + q, c]
                     for f in range(filters):
                         best, where = bias[f], 0
                         for w in range(window):
@@ -240,7 +233,10 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
                     for w in range(window):
                         for f in range(filters):
                             dz[w, f] = grad_y[n, i, j, f] if argmax[n, i, j, f] == w else zero
-                    gather_windows(x, n, i, j, patches)
+                    for w in range(window):  # patches[tap, w]: tap (p, q, c) at pooling position w
+                        for tap in range(taps):
+                            p, q, c = tap // (kernel_w * channels), tap // channels % kernel_w, tap % channels
+                            patches[tap, w] = x[n, i * pool_h + w // pool_w + p, j * pool_w + w % pool_w + q, c]
                     for tap in range(taps):
                         for f in range(filters):
                             acc = image_sum[tap, f]
