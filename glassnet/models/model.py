@@ -369,24 +369,34 @@ class Model:
         if steps is not None:
             slices = slices[:int(steps)]
         progbar = Progbar(len(slices), verbose) if verbose else None
-        chunk = self._inference_chunk()
         out = None
         with self._buffers_reused():
-            for step, batch in enumerate(slices):
-                rows_in_batch = batch.stop - batch.start
-                # Chunks of equal size: a batch of 32 with chunks of 24 would run as 24 + 8.
-                even_chunk = -(-rows_in_batch // -(-rows_in_batch // chunk))
-                for start in range(batch.start, batch.stop, even_chunk):
-                    rows = slice(start, min(start + even_chunk, batch.stop))
-                    y_pred = self._forward(x[rows], training=False)
-                    if out is None:
-                        out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
-                    out[rows] = y_pred
+            for rows in self._inference_pieces(slices, batch_size):
+                y_pred = self._forward(x[rows], training=False)
+                if out is None:
+                    out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
+                out[rows] = y_pred
                 if progbar is not None:
-                    progbar.update(step + 1)
+                    progbar.update(-(-rows.stop // batch_size))
         if progbar is not None:
             progbar.update(len(slices), final=True)
         return out
+
+    def _inference_pieces(self, slices, batch_size: int) -> list:
+        """The row ranges that predict runs at once. At inference every sample is computed on
+        its own, so how rows are grouped changes no result, only speed: small batches run
+        several at a time (a batch of 32 pays a step's fixed cost for 32 samples only), and a
+        batch too large for the cache is cut into chunks of equal size."""
+        chunk, total = self._inference_chunk(), slices[-1].stop
+        if batch_size <= chunk:
+            rows = chunk // batch_size * batch_size
+            return [slice(start, min(start + rows, total)) for start in range(0, total, rows)]
+        pieces = []
+        for batch in slices:
+            size = batch.stop - batch.start
+            rows = -(-size // -(-size // chunk))  # e.g. 32 rows with chunks of 24: 16 + 16, not 24 + 8
+            pieces += [slice(start, min(start + rows, batch.stop)) for start in range(batch.start, batch.stop, rows)]
+        return pieces
 
     def _inference_chunk(self, budget: int = 1 << 21) -> int:
         """Samples per chunk so that the largest layer output stays near ``budget`` values

@@ -65,6 +65,23 @@ def test_predict_in_chunks_matches_one_call(monkeypatch):
     assert sizes == [13, 12] * 2
 
 
+def test_predict_runs_small_batches_several_at_a_time(monkeypatch, capsys):
+    keras.utils.set_random_seed(2)
+    model = small_cnn()
+    x, _ = data(50)
+    expected = model(x)
+    monkeypatch.setattr(Model, "_inference_chunk", lambda self: 20)
+    sizes = []
+    forward = model._forward
+    monkeypatch.setattr(model, "_forward", lambda x, training: sizes.append(len(x)) or forward(x, training))
+    np.testing.assert_allclose(model.predict(x, batch_size=8, verbose=2), expected, rtol=1e-6, atol=1e-7)
+    assert sizes == [16, 16, 16, 2]  # two batches of 8 at a time
+    assert "7/7" in capsys.readouterr().out  # the progress bar still counts the user's batches
+    sizes.clear()
+    assert model.predict(x, batch_size=8, steps=3, verbose=0).shape == (24, 3)
+    assert sizes == [16, 8]
+
+
 def test_output_taken_in_a_callback_is_not_overwritten_by_later_steps():
     model = small_cnn(output_activation=None)  # the logits lie in the last layer's reused array
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
