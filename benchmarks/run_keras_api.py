@@ -52,9 +52,12 @@ accuracy = float(model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1])
 throughput = {}
 for batch in (32, 1000):
     model.predict(x_test[:batch], batch_size=batch, verbose=0)
-    begin = time.perf_counter()
-    model.predict(x_test, batch_size=batch, verbose=0)
-    throughput[batch] = len(x_test) / (time.perf_counter() - begin)
+    best = float("inf")
+    for _ in range(3):  # one call takes 10-100 ms: the best of three evens out the machine's noise
+        begin = time.perf_counter()
+        model.predict(x_test, batch_size=batch, verbose=0)
+        best = min(best, time.perf_counter() - begin)
+    throughput[batch] = len(x_test) / best
 print(json.dumps({"framework": framework if framework == "glassnet" else f"keras-{os.environ.get('KERAS_BACKEND', 'tensorflow')}",
                   "workload": workload, "epoch_seconds": seconds, "test_accuracy": accuracy,
                   "predict_32": throughput[32], "predict_1000": throughput[1000],

@@ -60,10 +60,13 @@ throughput = {}
 with torch.no_grad():
     accuracy = float((model(x_test).argmax(1) == y_test).float().mean())
     for batch in (32, 1000):
-        begin = time.perf_counter()
-        for start in range(0, len(x_test), batch):
-            torch.softmax(model(x_test[start:start + batch]), 1)
-        throughput[batch] = len(x_test) / (time.perf_counter() - begin)
+        best = float("inf")
+        for _ in range(3):  # one pass takes 10-100 ms: the best of three evens out the machine's noise
+            begin = time.perf_counter()
+            for start in range(0, len(x_test), batch):
+                torch.softmax(model(x_test[start:start + batch]), 1)
+            best = min(best, time.perf_counter() - begin)
+        throughput[batch] = len(x_test) / best
 print(json.dumps({"framework": "pytorch", "workload": workload, "epoch_seconds": seconds, "test_accuracy": accuracy,
                   "predict_32": throughput[32], "predict_1000": throughput[1000],
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

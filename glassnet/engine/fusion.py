@@ -72,14 +72,14 @@ class DirectConvReLUMaxPool:
             conv._direct_saved = None
             return ConvReLUMaxPool(conv, pool).forward(x, training)
         pads = conv_utils.pad_amounts(x.shape, conv.kernel_size, conv.strides, conv.dilation_rate, conv.padding)
-        padded = conv_utils.pad(x, pads)
+        padded = np.ascontiguousarray(conv_utils.pad(x, pads))
         kh, kw = conv.kernel_size
         z_shape = (x.shape[0], padded.shape[1] - kh + 1, padded.shape[2] - kw + 1, conv.filters)
         ph, pw = pool.pool_size
         y = pool.scratch("y", (x.shape[0], z_shape[1] // ph, z_shape[2] // pw, conv.filters), x.dtype)
         argmax = pool.scratch("argmax", y.shape, np.uint8)
         bias = conv.bias.value if conv.use_bias else np.zeros(conv.filters, x.dtype)
-        self.forward_kernel(np.ascontiguousarray(padded), np.ascontiguousarray(conv.kernel.value), bias, y, argmax)
+        self.forward_kernel(padded, np.ascontiguousarray(conv.kernel.value), bias, y, argmax)
         pool._saved = ("fused", z_shape, argmax)
         conv._direct_saved = (padded, pads, x.shape)
         return y

@@ -387,6 +387,8 @@ class Model:
         its own, so how rows are grouped changes no result, only speed: small batches run
         several at a time (a batch of 32 pays a step's fixed cost for 32 samples only), and a
         batch too large for the cache is cut into chunks of equal size."""
+        if not slices:
+            return []
         chunk, total = self._inference_chunk(), slices[-1].stop
         if batch_size <= chunk:
             rows = chunk // batch_size * batch_size
