@@ -361,7 +361,9 @@ class Model:
 
     # -- predict -------------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None) -> np.ndarray:
-        """The model's outputs for x, computed in batches of ``batch_size`` (default 32)."""
+        """The model's outputs for x. ``batch_size`` (default 32) sets the progress bar's steps
+        (and ``steps``); the samples are computed in cache-sized chunks (``_inference_pieces``),
+        which gives the same results."""
         batch_size = _check_batch_size(batch_size)
         verbose = _verbosity(verbose)
         x = self._prepare_x(x)

@@ -121,3 +121,21 @@ def test_nan_stays_nan():
     model = keras.Sequential([keras.Input((2, 2, 1)), L.Conv2D(1, 1, activation="relu"), L.MaxPooling2D(2)])
     model.layers[0].kernel.value[...] = np.nan
     assert np.isnan(model.predict(np.ones((1, 2, 2, 1), np.float32), verbose=0)).all()
+
+
+def test_direct_pair_given_another_dtype_takes_im2col():
+    """The direct kernels are compiled for one dtype; float64 input to float32 weights falls back."""
+    model = keras.Sequential([keras.Input((6, 6, 1)), L.Conv2D(3, 3, activation="relu"), L.MaxPooling2D(2)])
+    step = fusion.plan(model.layers)[0][0]
+    assert isinstance(step, fusion.DirectConvReLUMaxPool)
+    x = np.random.default_rng(4).normal(size=(2, 6, 6, 1))
+    y = step.forward(x)
+    assert y.dtype == np.float64
+    grad = np.ones_like(y)
+    step.backward(grad, need_input_grad=False)
+    direct_kernel_grad = model.layers[0].kernel.grad.copy()
+    reference = fusion.ConvReLUMaxPool(*model.layers)
+    np.testing.assert_array_equal(y, reference.forward(x))
+    reference.backward(grad, need_input_grad=False)
+    np.testing.assert_array_equal(direct_kernel_grad, model.layers[0].kernel.grad)
+    np.testing.assert_allclose(step.forward(x.astype(np.float32)), y, rtol=1e-5, atol=1e-6)  # direct again
