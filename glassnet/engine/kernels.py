@@ -19,6 +19,8 @@ import numpy as np
 # Below this, moments are flushed to zero: far under any value that can move a weight, far
 # above float32's smallest normal number (1.2e-38), below which arithmetic turns slow.
 TINY = 1e-30
+# Zero as a float32: a float64 0.0 in a kernel widens float32 arithmetic to float64.
+ZERO = np.float32(0.0)
 
 _state = {"enabled": os.environ.get("GLASSNET_FUSED_KERNELS", "1") != "0", "kernels": None, "tried": False}
 
@@ -38,7 +40,7 @@ def _compile():
     # kernels' threads then fight OpenBLAS's spinning threads, and an epoch got slower.)
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy")
 
-    tiny, zero = np.float32(TINY), np.float32(0.0)
+    tiny, zero = np.float32(TINY), ZERO
 
     @jit
     def adam(values, grads, m, v, alpha, one_minus_beta_1, one_minus_beta_2, epsilon):
@@ -178,7 +180,7 @@ def _compile_conv_relu_maxpool(numba, kernel_h, kernel_w, channels, pool_h, pool
     that holds one, and would compile them anew in every process.)
     """
     taps, window = kernel_h * kernel_w * channels, pool_h * pool_w
-    zero = np.float32(0.0)  # a float64 0.0 would widen float32 arithmetic
+    zero = ZERO
     jit_keeping_nan = numba.njit(cache=True, fastmath={"nsz", "arcp", "contract", "afn", "reassoc"},
                                  error_model="numpy")
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy")

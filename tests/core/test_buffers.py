@@ -52,15 +52,21 @@ def test_arrays_are_freed_after_fit_and_predict():
     assert all(layer._scratch is None for layer in model.layers)
 
 
+def forward_sizes(model, monkeypatch) -> list:
+    """The number of rows of each forward pass the model makes from now on."""
+    sizes = []
+    forward = model._forward
+    monkeypatch.setattr(model, "_forward", lambda x, training: sizes.append(len(x)) or forward(x, training))
+    return sizes
+
+
 def test_predict_in_chunks_matches_one_call(monkeypatch):
     keras.utils.set_random_seed(2)
     model = small_cnn()
     x, _ = data(50)
     expected = model(x)
     monkeypatch.setattr(Model, "_inference_chunk", lambda self: 20)  # batches of 25: chunks of 13 and 12, not 20 and 5
-    sizes = []
-    forward = model._forward
-    monkeypatch.setattr(model, "_forward", lambda x, training: sizes.append(len(x)) or forward(x, training))
+    sizes = forward_sizes(model, monkeypatch)
     np.testing.assert_allclose(model.predict(x, batch_size=25, verbose=0), expected, rtol=1e-6, atol=1e-7)
     assert sizes == [13, 12] * 2
 
@@ -71,9 +77,7 @@ def test_predict_runs_small_batches_several_at_a_time(monkeypatch, capsys):
     x, _ = data(50)
     expected = model(x)
     monkeypatch.setattr(Model, "_inference_chunk", lambda self: 20)
-    sizes = []
-    forward = model._forward
-    monkeypatch.setattr(model, "_forward", lambda x, training: sizes.append(len(x)) or forward(x, training))
+    sizes = forward_sizes(model, monkeypatch)
     np.testing.assert_allclose(model.predict(x, batch_size=8, verbose=2), expected, rtol=1e-6, atol=1e-7)
     assert sizes == [16, 16, 16, 2]  # two batches of 8 at a time
     assert "7/7" in capsys.readouterr().out  # the progress bar still counts the user's batches
