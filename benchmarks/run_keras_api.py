@@ -1,6 +1,8 @@
 """One workload in a framework with the Keras API: glassnet, or Keras 3 on TensorFlow or JAX.
 
-    python run_keras_api.py glassnet|keras W1 EPOCHS [LIMIT]    (KERAS_BACKEND picks TF or JAX)
+    python run_keras_api.py glassnet|keras W1 EPOCHS SEED [LIMIT]    (KERAS_BACKEND picks TF or JAX)
+
+SEED picks the initial weights (shared with the other frameworks' runs) and seeds the shuffling.
 
 Prints one JSON line: seconds per epoch, test accuracy, predict throughput, peak memory, import time.
 """
@@ -11,8 +13,8 @@ import resource
 import sys
 import time
 
-framework, workload, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
+framework, workload, epochs, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+limit = int(sys.argv[5]) if len(sys.argv) > 5 else None
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 started = time.perf_counter()
 if framework == "glassnet":
@@ -22,13 +24,13 @@ else:
 import_seconds = time.perf_counter() - started
 
 
-from workloads import WORKLOADS, load_fashion  # noqa: E402
+from workloads import WORKLOADS, initial_weights, load_fashion  # noqa: E402
 
 spec = WORKLOADS[workload]
 (x_train, y_train), (x_test, y_test) = load_fashion(limit)
 x_train, x_test = (x_train / 255.0).astype("float32"), (x_test / 255.0).astype("float32")
 L = keras.layers
-keras.utils.set_random_seed(0)
+keras.utils.set_random_seed(seed)
 if spec["model"] == "mlp":
     model = keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(spec["hidden"], activation="relu"),
                               L.Dense(10, activation="softmax")])
@@ -41,6 +43,7 @@ else:
         model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
                                   L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.5),
                                   L.Dense(10, activation="softmax")])
+model.set_weights(initial_weights(spec, seed))
 model.compile(optimizer=keras.optimizers.Adam(epsilon=1e-7), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 seconds = []
 for epoch in range(epochs):

@@ -1,7 +1,8 @@
-"""One workload in PyTorch (eager, CPU), built to match the Keras models: glorot-uniform
-kernels, zero biases, Adam(eps=1e-7), channels handled as PyTorch wants (NCHW).
+"""One workload in PyTorch (eager, CPU), built to match the Keras models: the same initial
+weights as the Keras runs (glorot-uniform kernels, zero biases, from workloads.initial_weights),
+Adam(eps=1e-7), channels handled as PyTorch wants (NCHW).
 
-    python run_torch.py W1 EPOCHS [LIMIT]
+    python run_torch.py W1 EPOCHS SEED [LIMIT]
 """
 
 import json
@@ -10,16 +11,16 @@ import resource
 import sys
 import time
 
-workload, epochs = sys.argv[1], int(sys.argv[2])
-limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
+workload, epochs, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+limit = int(sys.argv[4]) if len(sys.argv) > 4 else None
 started = time.perf_counter()
 import torch  # noqa: E402
 import_seconds = time.perf_counter() - started
 
-from workloads import WORKLOADS, load_fashion  # noqa: E402
+from workloads import WORKLOADS, initial_weights, load_fashion  # noqa: E402
 
 torch.set_num_threads(os.cpu_count() or 1)
-torch.manual_seed(0)
+torch.manual_seed(seed)
 spec = WORKLOADS[workload]
 (x_train, y_train), (x_test, y_test) = load_fashion(limit)
 x_train, x_test = torch.tensor(x_train / 255.0, dtype=torch.float32), torch.tensor(x_test / 255.0, dtype=torch.float32)
@@ -34,10 +35,12 @@ else:
     else:
         model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
                               nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.5), nn.Linear(1600, 10))
-for module in model.modules():
-    if isinstance(module, (nn.Linear, nn.Conv2d)):
-        nn.init.xavier_uniform_(module.weight)
-        nn.init.zeros_(module.bias)
+
+# The same initial weights as the Keras runs of this seed.
+with torch.no_grad():
+    parameters = [p for m in model if isinstance(m, (nn.Linear, nn.Conv2d)) for p in (m.weight, m.bias)]
+    for parameter, value in zip(parameters, initial_weights(spec, seed, torch_layout=True), strict=True):
+        parameter.copy_(torch.from_numpy(value))
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 loss_fn = nn.CrossEntropyLoss()
 if spec.get("validation_split"):

@@ -2,7 +2,9 @@
 
 W1 MLP-512 batch 32, W2 MLP-128 batch 32, W3 seed CNN batch 32, W4 MLP-512 batch 256,
 W5 classic convnet batch 128 (validation_split 0.1), all on Fashion-MNIST 60k, Adam (eps 1e-7),
-glorot-uniform kernels and zero biases.
+glorot-uniform kernels and zero biases. Every framework starts a round from the same weights,
+drawn here by NumPy from the round's seed (``initial_weights``), so that the frameworks' test
+accuracies differ only by their shuffling and float rounding, not by their initialisers' draws.
 """
 
 import gzip
@@ -30,6 +32,48 @@ def flops_per_sample(spec) -> float:
     else:
         first, rest = 26 * 26 * 9 * 32, 11 * 11 * 9 * 32 * 64 + 1600 * 10
     return 2 * (3 * (first + rest) - first)
+
+
+def kernel_shapes(spec) -> list:
+    """The kernels of the workload's model, in Keras's layout: Dense (in, out), Conv2D (kh, kw, in, out)."""
+    if spec["model"] == "mlp":
+        return [(784, spec["hidden"]), (spec["hidden"], 10)]
+    if spec["model"] == "seed_cnn":
+        return [(3, 3, 1, 64), (int(np.prod(FLATTENED["seed_cnn"])), 10)]
+    return [(3, 3, 1, 32), (3, 3, 32, 64), (int(np.prod(FLATTENED["classic"])), 10)]
+
+
+def initial_weights(spec, seed: int, torch_layout: bool = False) -> list:
+    """Keras's ``get_weights()`` order (kernel, bias per layer): glorot-uniform kernels with
+    Keras's fans (a convolution's receptive field times its channels in and out), zero biases.
+    With ``torch_layout`` the same numbers as PyTorch's weights (see ``_as_torch_weight``)."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for shape in kernel_shapes(spec):
+        receptive_field = int(np.prod(shape[:-2]))
+        fan_in, fan_out = receptive_field * shape[-2], receptive_field * shape[-1]
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        kernel = rng.uniform(-limit, limit, shape).astype(np.float32)
+        if torch_layout:
+            kernel = _as_torch_weight(kernel, FLATTENED.get(spec["model"]) if kernel.ndim == 2 else None)
+        weights += [kernel, np.zeros(shape[-1], np.float32)]
+    return weights
+
+
+# What the Flatten of each convnet receives (height, width, channels); an MLP flattens plain images.
+FLATTENED = {"seed_cnn": (13, 13, 64), "classic": (5, 5, 64)}
+
+
+def _as_torch_weight(kernel, flattened=None):
+    """A Keras kernel as PyTorch stores it: Conv2D (kh, kw, in, out) -> (out, in, kh, kw); Dense
+    (in, out) -> (out, in). A Dense after Flatten first has its rows reordered from Keras's
+    flattening order (h, w, c) to PyTorch's (c, h, w)."""
+    if kernel.ndim == 4:
+        return np.ascontiguousarray(kernel.transpose(3, 2, 0, 1))
+    if flattened is not None:
+        height, width, channels = flattened
+        kernel = kernel.reshape(height, width, channels, -1).transpose(2, 0, 1, 3).reshape(kernel.shape)
+    return np.ascontiguousarray(kernel.T)
 
 
 def load_fashion(limit=None):
