@@ -1,4 +1,4 @@
-"""Global settings: the float type and the number of BLAS threads."""
+"""Global settings: the float type, the number of BLAS threads and whether fit may change it."""
 
 from __future__ import annotations
 
@@ -11,26 +11,65 @@ def floatx() -> str:
     return "float32"
 
 
-def _blas_setters():
-    """The thread-count setters of the BLAS libraries loaded in this process (OpenBLAS, MKL)."""
+_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
+            "openblas_set_num_threads", "MKL_Set_Num_Threads")
+_OPENBLAS_GETTERS = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+                     "openblas_get_num_threads64_", "openblas_get_num_threads")
+
+
+def _blas_libraries():
+    """The BLAS libraries (OpenBLAS, MKL) loaded in this process, as (path, ctypes handle)."""
     try:
         with open("/proc/self/maps") as maps:
             paths = {line.split()[-1] for line in maps if ".so" in line and "/" in line}
     except OSError:
         return []
-    setters = []
-    for path in sorted(paths):
-        name = os.path.basename(path)
-        if "openblas" not in name and "mkl_rt" not in name:
-            continue
-        library = ctypes.CDLL(path)
-        for symbol in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-                       "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads"):
-            setter = getattr(library, symbol, None)
-            if setter is not None:
-                setters.append(setter)
-                break
-    return setters
+    names = sorted(path for path in paths if "openblas" in os.path.basename(path) or "mkl_rt" in os.path.basename(path))
+    return [(path, ctypes.CDLL(path)) for path in names]
+
+
+def _first_symbol(library, symbols):
+    return next((getattr(library, symbol) for symbol in symbols if hasattr(library, symbol)), None)
+
+
+def _blas_setters():
+    """The thread-count setters of the BLAS libraries loaded in this process (OpenBLAS, MKL)."""
+    setters = (_first_symbol(library, _SETTERS) for _, library in _blas_libraries())
+    return [setter for setter in setters if setter is not None]
+
+
+_openblas = {}
+
+
+def _openblas_threads_functions():
+    """(getter, setter) of the thread count of NumPy's OpenBLAS (the one in NumPy's own folder
+    when SciPy brings another; else the only one loaded), or (None, None) when NumPy uses
+    another BLAS; looked up once."""
+    if "functions" not in _openblas:
+        import numpy
+        numpy_folder = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
+        found = []
+        for path, library in _blas_libraries():
+            getter = _first_symbol(library, _OPENBLAS_GETTERS)
+            setter = _first_symbol(library, _SETTERS[:4])
+            if getter is not None and setter is not None:
+                getter.restype = ctypes.c_int
+                beside_numpy = os.path.basename(os.path.dirname(path)) in ("numpy.libs", "numpy")
+                found.append((beside_numpy and path.startswith(numpy_folder), getter, setter))
+        ours = [f for f in found if f[0]] or (found if len(found) == 1 else [])
+        _openblas["functions"] = ours[0][1:] if len(ours) == 1 else (None, None)
+    return _openblas["functions"]
+
+
+def blas_thread_getter():
+    """A function returning how many threads OpenBLAS uses, or None (see above)."""
+    return _openblas_threads_functions()[0]
+
+
+def blas_thread_setter():
+    """A function setting how many threads OpenBLAS uses, or None (see above)."""
+    setter = _openblas_threads_functions()[1]
+    return None if setter is None else (lambda count: setter(ctypes.c_int(count)))
 
 
 def set_num_threads(count: int) -> int:
@@ -48,6 +87,15 @@ def set_num_threads(count: int) -> int:
         setter(ctypes.c_int(count))
     kernels.set_num_threads(count)
     return len(setters)
+
+
+def set_adaptive_threads(enabled: bool) -> None:
+    """Let fit measure whether its matrix products run faster on all of OpenBLAS's threads or
+    on one, and use the faster (True, the default; see ``glassnet.engine.threads``), or keep
+    the thread count as it is. The environment variable GLASSNET_ADAPTIVE_THREADS=0 turns it
+    off too."""
+    from .engine import threads
+    threads.set_enabled(enabled)
 
 
 def set_fused_kernels(enabled: bool) -> None:

@@ -26,6 +26,7 @@ from .. import optimizers as optimizers_module
 from ..callbacks import CallbackList, History, Progbar, ProgbarLogger
 from ..engine import FlatParameters
 from ..engine import data as data_module
+from ..engine import threads as threads_module
 from ..utils import random as grandom
 from ..utils.naming import to_snake_case, unique_name
 
@@ -61,6 +62,7 @@ class Model:
         self._metrics: list | None = None
         self._metrics_key = None
         self._reusing_buffers = False
+        self._thread_tuner = None  # (batch size, engine.threads.BlasThreadTuner) of the last fit
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -234,14 +236,20 @@ class Model:
         params = {"epochs": epochs, "steps": len(slices), "verbose": verbose, "batch_size": batch_size}
         hooks = CallbackList(all_callbacks, self, params)
 
-        with self._buffers_reused():
+        tuner = self._blas_thread_tuner(batch_size)
+        with self._buffers_reused(), contextlib.ExitStack() as cleanup:
+            if tuner is not None:
+                tuner.start()
+                cleanup.callback(tuner.finish)
             self.stop_training = False
             hooks.call("on_train_begin", {})
             rng = grandom.generator()
             for epoch in range(initial_epoch, epochs):
                 hooks.call("on_epoch_begin", epoch, {})
                 batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
-                logs = self._train_epoch(epoch, batches, len(slices), flat, fused, metrics, hooks)
+                if tuner is not None:
+                    tuner.pause()
+                logs = self._train_epoch(epoch, batches, len(slices), flat, fused, metrics, hooks, tuner)
                 if logs is None:
                     break
                 if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
@@ -255,7 +263,16 @@ class Model:
         hooks.call("on_train_end", {})
         return self.history
 
-    def _train_epoch(self, epoch, batches, steps, flat, fused, metrics, hooks) -> dict | None:
+    def _blas_thread_tuner(self, batch_size: int):
+        """The fit's BLAS thread tuner (engine/threads.py), or None. A model keeps its tuner,
+        and what it measured, from one fit to the next while the batch size stays the same."""
+        previous = self._thread_tuner
+        same_steps = previous is not None and previous[0] == batch_size
+        tuner = threads_module.tuner_for(previous[1] if same_steps else None)
+        self._thread_tuner = None if tuner is None else (batch_size, tuner)
+        return tuner
+
+    def _train_epoch(self, epoch, batches, steps, flat, fused, metrics, hooks, tuner=None) -> dict | None:
         """One pass over the batches; returns the epoch's logs (running means of loss and
         metrics), or None when a non-finite loss stopped training (the unfinished epoch is not
         logged) or there was no batch."""
@@ -277,6 +294,8 @@ class Model:
                 metric.update_state(yb, y_pred, wb if weighted else None)
             if wants_batch_end:
                 hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
+            if tuner is not None:
+                tuner.step_done()
             if self.stop_training:
                 break
         return self._epoch_logs(loss_total / seen, metrics) if seen else None

@@ -1,0 +1,130 @@
+"""How many threads the matrix products get while a model trains, chosen by measuring.
+
+OpenBLAS splits every product evenly between its threads, and its idle threads spin. On a
+machine whose cores are shared (a cloud VM, a laptop busy with something else) one core is
+sometimes much slower than the other for seconds at a time; every product then waits for the
+slow half, and two threads train slower than one. Measured on a 2-core VM (MLP-512, batch 32,
+steps per second in alternating 1.5 s windows): one thread 850-1030 throughout; two threads
+1150-1450 most of the time, 400-630 in such spells.
+
+``BlasThreadTuner`` counts the training steps done in windows of about a quarter of a second.
+While all the library's threads (N) keep their best pace it does nothing, so an undisturbed
+run computes exactly what it would without it. When a window falls well below that pace it
+tries one thread for a window, keeps whichever was faster, and while on one thread tries N
+again every few windows, to go back once the spell is over. The arithmetic is the same on
+one thread or N, but its rounding may differ in the last bit: a disturbed run is then not
+bit-for-bit repeatable. ``glassnet.config.set_adaptive_threads(False)`` (or
+GLASSNET_ADAPTIVE_THREADS=0) turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from .. import config
+
+_state = {"enabled": os.environ.get("GLASSNET_ADAPTIVE_THREADS", "1") != "0"}
+
+
+def set_enabled(enabled: bool) -> None:
+    _state["enabled"] = bool(enabled)
+
+
+class BlasThreadTuner:
+    """Switches the BLAS thread count between all and one when all of them slow down (see
+    the module docstring).
+
+    Call ``start()`` before a run of training steps, ``step_done()`` after each step,
+    ``pause()`` when other work (validation, callbacks at the end of an epoch) comes between
+    steps, and ``finish()`` at the end, which restores the library's own thread count.
+    ``clock`` and ``set_threads`` are for tests.
+    """
+
+    WINDOW_SECONDS = 0.25
+    # All threads count as slowed down below this fraction of their best pace so far.
+    SLOWDOWN = 0.6
+    # One thread must be this much faster than all of them to be kept.
+    MARGIN = 1.05
+    # While on one thread, all of them are tried again after this many windows.
+    RETRY_ALL_AFTER = 4
+
+    def __init__(self, threads: int, set_threads, clock=time.perf_counter):
+        self.all_threads = threads
+        self.set_threads = set_threads
+        self.clock = clock
+        self.threads = threads
+        self.best_pace = 0.0  # the most steps per second all threads did in a window
+        self.all_pace = None  # steps per second of all threads in their latest window
+        self.one_pace = None  # of one thread in its latest window, during the current slowdown
+        self.windows_on_one = 0
+        self.switches = 0
+        self._window_start = None
+        self._steps = 0
+
+    def start(self) -> None:
+        self.set_threads(self.threads)
+        self._window_start = None
+
+    def pause(self) -> None:
+        """The time until the next step is not training time: the current window is dropped."""
+        self._window_start = None
+
+    def step_done(self) -> None:
+        now = self.clock()
+        if self._window_start is None:
+            self._window_start, self._steps = now, 0
+            return
+        self._steps += 1
+        elapsed = now - self._window_start
+        if elapsed < self.WINDOW_SECONDS:
+            return
+        choice = self._choose(self._steps / elapsed)
+        if choice != self.threads:
+            self.threads = choice
+            self.set_threads(choice)
+            self.switches += 1
+        self._window_start, self._steps = self.clock(), 0
+
+    def _choose(self, pace: float) -> int:
+        """The thread count for the next window, given the pace of the one just finished."""
+        if self.threads == self.all_threads:
+            self.all_pace, self.best_pace = pace, max(self.best_pace, pace)
+            if pace >= self.SLOWDOWN * self.best_pace:
+                self.one_pace = None  # no slowdown (or it is over): nothing to compare with
+                return self.all_threads
+            if self.one_pace is None or self.one_pace > self.MARGIN * pace:
+                self.windows_on_one = 0
+                return 1  # try one thread, or go back to it: it was faster during this slowdown
+            return self.all_threads
+        self.one_pace = pace
+        self.windows_on_one += 1
+        if pace <= self.MARGIN * self.all_pace or self.windows_on_one >= self.RETRY_ALL_AFTER:
+            return self.all_threads
+        return 1
+
+    def finish(self) -> None:
+        self.set_threads(self.all_threads)
+        self._window_start = None
+
+
+def tuner_for(previous: BlasThreadTuner | None) -> BlasThreadTuner | None:
+    """A tuner for a fit (``previous``, the model's last one, keeps what it measured), or None
+    when tuning is off, the BLAS library's thread count cannot be read and set (it is not
+    OpenBLAS), or it has one thread anyway."""
+    if not _state["enabled"]:
+        return None
+    threads = _blas_threads()
+    if threads is None or threads < 2:
+        return None
+    setter = config.blas_thread_setter()
+    if previous is not None and previous.all_threads == threads:
+        return previous
+    return BlasThreadTuner(threads, setter)
+
+
+def _blas_threads() -> int | None:
+    getter = config.blas_thread_getter()
+    if getter is None or config.blas_thread_setter() is None:
+        return None
+    return int(getter())

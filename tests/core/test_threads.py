@@ -1,0 +1,154 @@
+"""The BLAS thread tuner (engine/threads.py): its choices on simulated paces, and fit's use of it."""
+
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet import config
+from glassnet.engine import threads
+from glassnet.engine.threads import BlasThreadTuner
+
+
+class SimulatedMachine:
+    """Steps whose duration depends on the thread count and on the time: ``pace(threads, now)``
+    gives steps per second. The tuner reads this machine's clock and sets its thread count."""
+
+    def __init__(self, pace):
+        self.pace, self.now, self.calls = pace, 0.0, []
+        self.tuner = BlasThreadTuner(2, self.set_threads, clock=lambda: self.now)
+        self.seconds_on_one = []  # the times at which a step ran on one thread
+
+    def set_threads(self, count):
+        self.calls.append(count)
+
+    def train(self, seconds):
+        end = self.now + seconds
+        while self.now < end:
+            if self.tuner.threads == 1:
+                self.seconds_on_one.append(self.now)
+            self.now += 1.0 / self.pace(self.tuner.threads, self.now)
+            self.tuner.step_done()
+
+    def share_on_one(self, start, stop):
+        """Fraction of [start, stop) spent on one thread (steps there, weighted by duration)."""
+        on_one = [t for t in self.seconds_on_one if start <= t < stop]
+        return len(on_one) / (stop - start) / self.pace(1, start)
+
+
+def wobbly(base, now):
+    """A pace that wanders by +-12% from window to window, as it does on a quiet machine."""
+    return base * (1 + 0.12 * np.sin(7.3 * now))
+
+
+def test_an_undisturbed_run_stays_on_all_threads():
+    machine = SimulatedMachine(lambda threads, now: wobbly(1000 if threads == 2 else 700, now))
+    machine.tuner.start()
+    machine.train(60)
+    machine.tuner.finish()
+    assert machine.tuner.switches == 0
+    assert machine.calls == [2, 2]  # start and finish only: the run is computed as without the tuner
+
+
+def test_a_slow_spell_moves_to_one_thread_and_back():
+    def pace(threads, now):
+        if threads == 1:
+            return 800
+        return 400 if 20 <= now < 40 else 1200  # both cores' products wait for the slow one
+
+    machine = SimulatedMachine(pace)
+    machine.tuner.start()
+    machine.train(60)
+    assert machine.share_on_one(0, 20) == 0
+    assert machine.share_on_one(21, 40) > 0.7  # one thread, but for the windows that retry all
+    assert machine.share_on_one(42, 60) == 0  # back on all threads soon after the spell
+    assert machine.tuner.threads == 2
+    # Each retry of all threads is a pair of switches, one per RETRY_ALL_AFTER + 1 windows.
+    retries = 20 / (BlasThreadTuner.WINDOW_SECONDS * (BlasThreadTuner.RETRY_ALL_AFTER + 1))
+    assert 2 <= machine.tuner.switches <= 2 * retries + 4
+
+
+def test_one_thread_is_kept_only_if_it_is_faster():
+    def pace(threads, now):
+        slow = 20 <= now < 40  # everything is slow: one thread no faster than two
+        return (300 if threads == 1 else 400) if slow else (700 if threads == 1 else 1000)
+
+    machine = SimulatedMachine(pace)
+    machine.tuner.start()
+    machine.train(60)
+    assert machine.tuner.switches == 2  # one thread tried once, then left alone
+    assert machine.share_on_one(0, 60) < 0.01
+
+
+def test_time_between_epochs_is_not_counted():
+    machine = SimulatedMachine(lambda threads, now: 1000 if threads == 2 else 700)
+    machine.tuner.start()
+    machine.train(5)
+    machine.tuner.pause()
+    machine.now += 30  # validation, callbacks, a checkpoint: no steps
+    machine.train(5)
+    assert machine.tuner.switches == 0
+
+
+def test_finish_restores_all_threads_after_a_spell():
+    machine = SimulatedMachine(lambda threads, now: 800 if threads == 1 else 300 if now > 5 else 1200)
+    machine.tuner.start()
+    machine.train(10)
+    assert machine.tuner.threads == 1
+    machine.tuner.finish()
+    assert machine.calls[-1] == 2
+
+
+def _model():
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    return model
+
+
+@pytest.fixture
+def tuning_on():
+    getter = config.blas_thread_getter()
+    if getter is None or getter() < 2:
+        pytest.skip("the thread tuner needs NumPy's OpenBLAS with 2 or more threads; here NumPy's BLAS "
+                    + ("is not OpenBLAS" if getter is None else f"has {getter()} thread"))
+    threads.set_enabled(True)
+    yield config.blas_thread_getter()()
+    threads.set_enabled(False)  # as conftest.py leaves it for the other tests
+
+
+def test_fit_keeps_its_tuner_and_leaves_the_thread_count_as_it_found_it(tuning_on):
+    rng = np.random.default_rng(0)
+    x, y = rng.random((256, 8), dtype=np.float32), rng.integers(0, 3, 256)
+    model = _model()
+    model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+    batch_size, tuner = model._thread_tuner
+    assert batch_size == 32 and tuner.all_threads == tuning_on
+    model.fit(x, y, batch_size=32, verbose=0)
+    assert model._thread_tuner[1] is tuner  # what it measured carries over to the next fit
+    model.fit(x, y, batch_size=64, verbose=0)
+    assert model._thread_tuner[1] is not tuner  # other steps, other paces
+    assert config.blas_thread_getter()() == tuning_on
+
+
+def test_a_fit_interrupted_on_one_thread_restores_the_thread_count(tuning_on):
+    rng = np.random.default_rng(0)
+    x, y = rng.random((256, 8), dtype=np.float32), rng.integers(0, 3, 256)
+    model = _model()
+    model.fit(x, y, batch_size=32, verbose=0)
+    model._thread_tuner[1].threads = 1  # as if a slow spell had moved it to one thread
+
+    class Stop(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            assert config.blas_thread_getter()() == 1
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, batch_size=32, verbose=0, callbacks=[Stop()])
+    assert config.blas_thread_getter()() == tuning_on
+
+
+def test_tuning_off_leaves_fit_without_a_tuner():
+    threads.set_enabled(False)
+    model = _model()
+    model.fit(np.zeros((64, 8), np.float32), np.zeros(64, int), verbose=0)
+    assert model._thread_tuner is None
