@@ -1,11 +1,11 @@
 """How many threads the matrix products get while a model trains, chosen by measuring.
 
-OpenBLAS splits every product evenly between its threads, and its idle threads spin. On a
-machine whose cores are shared (a cloud VM, a laptop busy with something else) one core is
-sometimes much slower than the other for seconds at a time; every product then waits for the
-slow half, and two threads train slower than one. Measured on a 2-core VM (MLP-512, batch 32,
-steps per second in alternating 1.5 s windows): one thread 850-1030 throughout; two threads
-1150-1450 most of the time, 400-630 in such spells.
+OpenBLAS cuts every product into equal parts, one per thread, so a product waits for its
+slowest thread. On a machine whose cores are shared with others (a cloud VM; here a 2-core VM)
+that makes for spells, seconds long, in which two threads train several times slower than
+usual and slower than one thread. Measured here (MLP-512, batch 32, steps per second in
+alternating 1.5 s windows): one thread 850-1030 throughout; two threads 1150-1450 most of
+the time, 400-630 in such spells.
 
 ``BlasThreadTuner`` counts the training steps done in windows of about a quarter of a second.
 While all the library's threads (N) keep their best pace it does nothing, so an undisturbed
