@@ -102,8 +102,8 @@ def main():
              "(2 x multiply-adds of forward and backward) / seconds.\n",
              f"\nThe training loop's own cost per step (a 4 -> 2 model, batch 1, Adam, accuracy metric): "
              f"{overhead:.0f} us. Everything above that is arithmetic and memory traffic: at batch 8 and width "
-             "512 most of a step is Adam reading and writing 407k weights and moments (about 0.35 ms), "
-             "which does not shrink with the batch.\n"]
+             "512 a large part of a step is Adam reading and writing 407k weights and moments (its time per "
+             "step: `profile_layers.py W1`), which does not shrink with the batch.\n"]
     for name, rows in sweeps.items():
         lines += [f"\n## {name}\n", "| hidden | batch | samples | s/epoch | us/step | GFLOP/s | % of peak |",
                   "|---|---|---|---|---|---|---|"]
