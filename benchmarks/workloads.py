@@ -34,6 +34,10 @@ def flops_per_sample(spec) -> float:
     return 2 * (3 * (first + rest) - first)
 
 
+# What the Flatten of each convnet receives (height, width, channels); an MLP flattens plain images.
+FLATTENED = {"seed_cnn": (13, 13, 64), "classic": (5, 5, 64)}
+
+
 def kernel_shapes(spec) -> list:
     """The kernels of the workload's model, in Keras's layout: Dense (in, out), Conv2D (kh, kw, in, out)."""
     if spec["model"] == "mlp":
@@ -58,10 +62,6 @@ def initial_weights(spec, seed: int, torch_layout: bool = False) -> list:
             kernel = _as_torch_weight(kernel, FLATTENED.get(spec["model"]) if kernel.ndim == 2 else None)
         weights += [kernel, np.zeros(shape[-1], np.float32)]
     return weights
-
-
-# What the Flatten of each convnet receives (height, width, channels); an MLP flattens plain images.
-FLATTENED = {"seed_cnn": (13, 13, 64), "classic": (5, 5, 64)}
 
 
 def _as_torch_weight(kernel, flattened=None):
