@@ -16,7 +16,7 @@ class SimulatedMachine:
     def __init__(self, pace):
         self.pace, self.now, self.calls = pace, 0.0, []
         self.tuner = BlasThreadTuner(2, self.set_threads, clock=lambda: self.now)
-        self.seconds_on_one = []  # the times at which a step ran on one thread
+        self.step_times_on_one = []  # the times at which a step ran on one thread
 
     def set_threads(self, count):
         self.calls.append(count)
@@ -25,13 +25,13 @@ class SimulatedMachine:
         end = self.now + seconds
         while self.now < end:
             if self.tuner.threads == 1:
-                self.seconds_on_one.append(self.now)
+                self.step_times_on_one.append(self.now)
             self.now += 1.0 / self.pace(self.tuner.threads, self.now)
             self.tuner.step_done()
 
     def share_on_one(self, start, stop):
-        """Fraction of [start, stop) spent on one thread (steps there, weighted by duration)."""
-        on_one = [t for t in self.seconds_on_one if start <= t < stop]
+        """Fraction of [start, stop) spent on one thread: its steps there times their duration."""
+        on_one = [t for t in self.step_times_on_one if start <= t < stop]
         return len(on_one) / (stop - start) / self.pace(1, start)
 
 
