@@ -11,8 +11,9 @@ def floatx() -> str:
     return "float32"
 
 
-_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
-            "openblas_set_num_threads", "MKL_Set_Num_Threads")
+_OPENBLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads")
+_SETTERS = _OPENBLAS_SETTERS + ("MKL_Set_Num_Threads",)
 _OPENBLAS_GETTERS = ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
                      "openblas_get_num_threads64_", "openblas_get_num_threads")
 
@@ -51,7 +52,7 @@ def _openblas_threads_functions():
         found = []
         for path, library in _blas_libraries():
             getter = _first_symbol(library, _OPENBLAS_GETTERS)
-            setter = _first_symbol(library, _SETTERS[:4])
+            setter = _first_symbol(library, _OPENBLAS_SETTERS)
             if getter is not None and setter is not None:
                 getter.restype = ctypes.c_int
                 beside_numpy = os.path.basename(os.path.dirname(path)) in ("numpy.libs", "numpy")

@@ -114,17 +114,10 @@ def tuner_for(previous: BlasThreadTuner | None) -> BlasThreadTuner | None:
     OpenBLAS), or it has one thread anyway."""
     if not _state["enabled"]:
         return None
-    threads = _blas_threads()
+    getter, setter = config.blas_thread_getter(), config.blas_thread_setter()
+    threads = None if getter is None or setter is None else int(getter())
     if threads is None or threads < 2:
         return None
-    setter = config.blas_thread_setter()
     if previous is not None and previous.all_threads == threads:
         return previous
     return BlasThreadTuner(threads, setter)
-
-
-def _blas_threads() -> int | None:
-    getter = config.blas_thread_getter()
-    if getter is None or config.blas_thread_setter() is None:
-        return None
-    return int(getter())
