@@ -95,6 +95,8 @@ def set_adaptive_threads(enabled: bool) -> None:
     on one, and use the faster (True, the default; see ``glassnet.engine.threads``), or keep
     the thread count as it is. The environment variable GLASSNET_ADAPTIVE_THREADS=0 turns it
     off too."""
+    if not isinstance(enabled, bool):
+        raise TypeError(f"set_adaptive_threads: enabled must be True or False, received {enabled!r}")
     from .engine import threads
     threads.set_enabled(enabled)
 

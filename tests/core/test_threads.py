@@ -152,3 +152,9 @@ def test_tuning_off_leaves_fit_without_a_tuner():
     model = _model()
     model.fit(np.zeros((64, 8), np.float32), np.zeros(64, int), verbose=0)
     assert model._thread_tuner is None
+
+
+def test_set_adaptive_threads_takes_only_true_or_false():
+    with pytest.raises(TypeError, match=r"set_adaptive_threads: enabled must be True or False, received 'no'"):
+        config.set_adaptive_threads("no")  # bool("no") would have turned tuning on
+    assert threads._state["enabled"] is False  # left as conftest.py set it
