@@ -1,4 +1,4 @@
-"""Optional fused kernels, compiled with numba when it is installed.
+"""Fused kernels, compiled with numba (part of the plain install).
 
 An Adam step written with NumPy ufuncs makes a dozen passes over the parameter vector, and
 max pooling's backward pass a dozen strided passes over the image; each kernel below makes
@@ -6,13 +6,17 @@ one. The NumPy code in the optimizers and layers stays the reference and the fal
 results agree (tests check it), and ``glassnet.config.set_fused_kernels(False)`` or
 GLASSNET_FUSED_KERNELS=0 turns the kernels off.
 
-numba is imported on the first training step, never by ``import glassnet``.
-Install it with ``pip install "glassnet[fast]"``.
+numba is imported on the first training step, never by ``import glassnet``. Where it cannot
+be imported (a platform without a numba wheel), glassnet warns once and runs the NumPy code.
+Compiled kernels are cached on disk (numba's ``cache=True``): beside the package when its
+folder is writable, else in the user's cache folder (numba's own fallback; NUMBA_CACHE_DIR
+overrides both), so only the first process on a machine pays the compile time.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 
@@ -29,10 +33,17 @@ def set_enabled(enabled: bool) -> None:
     _state["enabled"] = bool(enabled)
 
 
+def is_enabled() -> bool:
+    return _state["enabled"]
+
+
 def _compile():
     try:
         import numba
-    except ImportError:
+    except ImportError as error:
+        warnings.warn(f"glassnet: numba could not be imported ({error}); training runs on the NumPy code, "
+                      "which is slower. Reinstall with: pip install --force-reinstall numba", RuntimeWarning,
+                      stacklevel=3)
         return None
 
     # fastmath lets LLVM vectorise the loops; error_model="numpy" drops Python's

@@ -118,6 +118,8 @@ class Model:
             raise ValueError(f"{y_name} is None: training and evaluation need targets.")
         y_raw = data_module.as_array(y, y_name, dtype=None)
         data_module.check_same_length(x, y_raw, x_name, y_name)
+        data_module.check_finite(x, x_name)
+        data_module.check_finite(y_raw, y_name)
         return x, y_raw, self.loss.prepare_targets(y_raw, self.output_shape, y_name)
 
     def _compiled_metrics(self, targets: np.ndarray) -> list:

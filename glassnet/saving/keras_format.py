@@ -2,8 +2,8 @@
 
 A ``.keras`` file is a zip of ``metadata.json``, ``config.json`` (the architecture, in Keras's
 serialization) and ``model.weights.h5`` (HDF5: ``layers/<name>/vars/<i>``, where ``<name>`` is
-the layer class in snake case, numbered ``dense``, ``dense_1``, ... in model order). h5py is an
-optional dependency (``pip install h5py``). Only the architecture and weights travel; compile
+the layer class in snake case, numbered ``dense``, ``dense_1``, ... in model order). h5py comes
+with the plain install and is imported only here. Only the architecture and weights travel; compile
 settings and optimizer state stay in glassnet's own format.
 """
 
@@ -33,7 +33,8 @@ def _h5py():
     try:
         import h5py
     except ImportError:
-        raise ImportError("Reading and writing Keras .keras files needs h5py: pip install h5py") from None
+        raise ImportError("Reading and writing Keras .keras files needs h5py, which glassnet's install brings; "
+                          "it is missing here: pip install h5py") from None
     return h5py
 
 
@@ -41,7 +42,7 @@ def is_keras_file(path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return "model.weights.h5" in archive.namelist() and "config.json" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except Exception:  # not a zip, or a damaged one: not a .keras file
         return False
 
 

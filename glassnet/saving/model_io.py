@@ -90,41 +90,47 @@ def _check_manifest(model, manifest: list, path: str) -> None:
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: architecture, weights and (with
     ``compile=True``) the compiled optimizer with its state. Keras 3 ``.keras`` files are read
-    too (architecture and weights; compile them yourself)."""
+    too (architecture and weights; compile them yourself). A damaged file raises
+    ``ModelFileError`` naming the file and what is wrong with it."""
     from .keras_format import is_keras_file, load_keras
     if is_keras_file(path):
         return load_keras(path)
     reader = ArchiveReader(path)
     try:
-        if reader.header.get("contents") != "model":
-            raise ModelFileError(f"{reader.path!r} holds only weights; build the model and call "
-                                 "model.load_weights(path) instead.")
-        config = reader.config
-        try:
-            model = _build_model(config, custom_objects)
-        except (KeyError, TypeError) as error:
-            raise ModelFileError(f"{reader.path!r}: the model config is invalid ({error}).") from None
-        _check_manifest(model, config["weights"], reader.path)
-        model.set_weights(reader.read_arrays("weights", config["weights"]))
-        compile_config = config.get("compile")
-        if compile and compile_config:
-            model.compile(optimizer=optimizers_module.deserialize(compile_config["optimizer"]),
-                          loss=None if compile_config["loss"] is None else losses_module.deserialize(compile_config["loss"]),
-                          metrics=[_deserialize_metric(m) for m in compile_config.get("metrics", [])],
-                          weighted_metrics=[_deserialize_metric(m) for m in compile_config.get("weighted_metrics", [])])
-            state = config.get("optimizer_state")
-            if state:
-                slots = reader.read_arrays("optimizer", state["slots"])
-                model.optimizer.build(model._flat_parameters())
-                if [s.shape for s in slots] != [s.shape for s in model.optimizer.slots]:
-                    raise ModelFileError(f"{reader.path!r}: the optimizer state does not fit the model's weights.")
-                for slot, saved in zip(model.optimizer.slots, slots):
-                    slot[...] = saved
-                model.optimizer.iterations = int(state["iterations"])
-                model.optimizer.set_extra_state(state.get("extra") or {})
-        return model
+        return _load_from(reader, custom_objects, compile)
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as error:
+        raise ModelFileError(f"{reader.path!r}: the model config is invalid ({type(error).__name__}: {error}).") from None
     finally:
         reader.close()
+
+
+def _load_from(reader: ArchiveReader, custom_objects, compile: bool):
+    if reader.header.get("contents") != "model":
+        raise ModelFileError(f"{reader.path!r} holds only weights; build the model and call "
+                             "model.load_weights(path) instead.")
+    config = reader.config
+    model = _build_model(config, custom_objects)
+    _check_manifest(model, config["weights"], reader.path)
+    model.set_weights(reader.read_arrays("weights", config["weights"]))
+    compile_config = config.get("compile")
+    if compile and compile_config:
+        model.compile(optimizer=optimizers_module.deserialize(compile_config["optimizer"]),
+                      loss=None if compile_config["loss"] is None else losses_module.deserialize(compile_config["loss"]),
+                      metrics=[_deserialize_metric(m) for m in compile_config.get("metrics", [])],
+                      weighted_metrics=[_deserialize_metric(m) for m in compile_config.get("weighted_metrics", [])])
+        state = config.get("optimizer_state")
+        if state:
+            slots = reader.read_arrays("optimizer", state["slots"])
+            model.optimizer.build(model._flat_parameters())
+            if [s.shape for s in slots] != [s.shape for s in model.optimizer.slots]:
+                raise ModelFileError(f"{reader.path!r}: the optimizer state does not fit the model's weights.")
+            for slot, saved in zip(model.optimizer.slots, slots):
+                slot[...] = saved
+            model.optimizer.iterations = int(state["iterations"])
+            model.optimizer.set_extra_state(state.get("extra") or {})
+    return model
 
 
 def save_weights(model, path) -> None:

@@ -105,7 +105,7 @@ def test_nan_loss_stops_training_and_keeps_previous_weights():
     model.compile(keras.optimizers.SGD(0.01), "mse")
     x = np.ones((8, 1), dtype=np.float32)
     y = np.ones(8, dtype=np.float32)
-    y[5] = np.inf  # the second batch of 4 holds an infinite target
+    y[5] = 1e30  # the second batch of 4 holds a target whose squared error overflows float32
     model.fit(x[:4], y[:4], verbose=0)
     before = model.get_weights()
     with pytest.warns(RuntimeWarning, match=r"loss became (inf|nan) at epoch 1, step 2/2.*weights from before"):
@@ -148,3 +148,26 @@ def test_metrics_given_where_keras_3_expects_loss_weights():
     model = keras.Sequential([layers.Dense(1, input_shape=(2,))])
     with pytest.raises(ValueError, match=r"looks like metrics.*pass metrics=\[...\] by name"):
         model.compile("sgd", "mse", ["mae"])
+
+
+@pytest.mark.parametrize("where, bad", [("x", np.nan), ("x", np.inf), ("y", np.inf), ("sample_weight", np.nan)])
+def test_non_finite_inputs_are_named_with_their_first_row(where, bad):
+    rng = np.random.default_rng(0)
+    arrays = {"x": rng.normal(size=(40, 3)).astype(np.float32), "y": rng.normal(size=(40, 1)),
+              "sample_weight": np.ones(40)}
+    arrays[where].reshape(40, -1)[[17, 30], 0] = bad
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    what = "NaN" if np.isnan(bad) else "infinity"
+    with pytest.raises(ValueError, match=rf"^{where} holds {what} in row 17 \(2 of 40 rows .*Drop those rows"):
+        model.fit(arrays["x"], arrays["y"], sample_weight=arrays["sample_weight"], verbose=0)
+    with pytest.raises(ValueError, match=rf"^{where} holds {what} in row 17"):
+        model.evaluate(arrays["x"], arrays["y"], sample_weight=arrays["sample_weight"], verbose=0)
+
+
+def test_large_finite_inputs_are_accepted():
+    """The one-sum check overflows for huge values; the row search then finds nothing wrong."""
+    x = np.full((64, 2), 3e37, np.float32)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile("sgd", "mse")
+    model.evaluate(x, np.zeros(64), verbose=0)

@@ -10,6 +10,7 @@ import pytest
 
 import glassnet as keras
 from tests.keras_golden import GOLDEN, TEXT
+from tests.kernel_settings import fused_kernels
 
 INPUTS = {k: np.array(v, dtype=np.float32) for k, v in GOLDEN["inputs"].items()}
 
@@ -37,8 +38,7 @@ OPTIMIZERS = {
 @pytest.mark.parametrize("fused", [False, True], ids=["numpy", "fused-kernels"])
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_optimizer_steps_match_keras(name, fused):
-    keras.config.set_fused_kernels(fused)
-    try:
+    with fused_kernels(fused):
         optimizer = OPTIMIZERS[name]()
         parameter = keras.layers.Parameter("w", INPUTS["variable"].copy())
         flat = keras.engine.FlatParameters([parameter])
@@ -47,8 +47,6 @@ def test_optimizer_steps_match_keras(name, fused):
             parameter.grad[...] = gradient
             optimizer.apply(flat)
             np.testing.assert_allclose(parameter.value, expected, rtol=2e-6, atol=2e-7)
-    finally:
-        keras.config.set_fused_kernels(True)
 
 
 @pytest.mark.parametrize("name", list(GOLDEN["optimizer_defaults"]))

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+import hashlib
+import io
 
 import numpy as np
 import pytest
@@ -85,35 +87,78 @@ def test_the_file_holds_no_pickle_only_json_and_npy(tmp_path):
         names = archive.namelist()
         assert names[:2] == ["glassnet.json", "config.json"]
         assert all(n.endswith(".npy") for n in names[2:])
-        assert json.loads(archive.read("glassnet.json"))["format_version"] == 1
+        header = json.loads(archive.read("glassnet.json"))
+        assert header["format_version"] == 2
+        assert sorted(header["members"]) == sorted(names[1:])  # a SHA-256 for every other member
+        for name in names[1:]:
+            assert header["members"][name] == hashlib.sha256(archive.read(name)).hexdigest()
 
 
-def rewrite(path, member, content):
+def rewrite(path, member, content, rehash=False):
+    """Replace one member of a saved file (re-zipped, so every CRC is valid). ``rehash``
+    updates the manifest too, as someone editing the file on purpose would, to reach the
+    checks behind the manifest's."""
     with zipfile.ZipFile(path) as archive:
         members = {n: archive.read(n) for n in archive.namelist()}
     members[member] = content
+    if rehash:
+        header = json.loads(members["glassnet.json"])
+        header["members"][member] = hashlib.sha256(content if isinstance(content, bytes) else content.encode()).hexdigest()
+        members["glassnet.json"] = json.dumps(header)
     with zipfile.ZipFile(path, "w") as archive:
         for name, value in members.items():
             if value is not None:
                 archive.writestr(name, value)
 
 
-def saved_mlp_with_config(tmp_path, change):
+def saved_mlp_with_config(tmp_path, change, rehash=True):
     """Save an MLP, apply ``change`` to the model config inside the file, return the path."""
     path = tmp_path / "m.glassnet"
     mlp().save(path)
     with zipfile.ZipFile(path) as archive:
         config = json.loads(archive.read("config.json"))
     change(config["model"]["config"]["layers"])
-    rewrite(path, "config.json", json.dumps(config))
+    rewrite(path, "config.json", json.dumps(config), rehash)
     return path
+
+
+def test_an_edited_member_is_reported_not_loaded(tmp_path):
+    """units 13 instead of 8 and the weights cut to fit would load as another model; the manifest
+    catches the edit first."""
+    path = saved_mlp_with_config(tmp_path, lambda layers: layers[0]["config"].update(units=13), rehash=False)
+    with pytest.raises(ModelFileError, match="config.json' was damaged or edited after saving"):
+        keras.models.load_model(path)
+    path = tmp_path / "m.glassnet"
+    mlp().save(path)
+    with zipfile.ZipFile(path) as archive:
+        weights = np.load(io.BytesIO(archive.read("weights/0001.npy")))
+    rewrite(path, "weights/0001.npy", _npy(weights + 1))
+    with pytest.raises(ModelFileError, match="weights/0001.npy' was damaged or edited"):
+        keras.models.load_model(path)
+
+
+def _npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_an_array_header_larger_than_its_bytes_allocates_nothing(tmp_path):
+    path = tmp_path / "m.glassnet"
+    mlp().save(path)
+    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }"
+    header += b" " * (63 - len(header) % 64) + b"\n"
+    forged = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 64
+    rewrite(path, "weights/0000.npy", forged, rehash=True)
+    with pytest.raises(ModelFileError, match=r"weights/0000.npy.*damaged.*declares shape \(100000, 100000\)"):
+        keras.models.load_model(path)
 
 
 def test_newer_format_version_is_refused(tmp_path):
     path = tmp_path / "m.glassnet"
     mlp().save(path)
     rewrite(path, "glassnet.json", json.dumps({"format": "glassnet-model", "format_version": 99, "contents": "model"}))
-    with pytest.raises(ModelFileError, match="format version 99.*reads versions up to 1.*Upgrade"):
+    with pytest.raises(ModelFileError, match="format version 99.*reads versions up to 2.*Upgrade"):
         keras.models.load_model(path)
 
 
@@ -148,7 +193,7 @@ def test_pickled_array_is_refused(tmp_path):
     import io
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
-    rewrite(path, "weights/0000.npy", buffer.getvalue())
+    rewrite(path, "weights/0000.npy", buffer.getvalue(), rehash=True)
     with pytest.raises(ModelFileError, match="damaged"):
         keras.models.load_model(path)
 
@@ -201,3 +246,32 @@ def test_sigkill_during_save_keeps_the_previous_file(tmp_path):
         process.wait()
     model = keras.models.load_model(path)
     assert model.count_params() == 2000 * 2000 + 2000 + 2000 * 10 + 10
+    # The killed save left its temporary file; the next save to the same path removes it.
+    model.save(path)
+    assert sorted(os.listdir(tmp_path)) == ["big.glassnet"]
+
+
+def test_a_temporary_file_of_a_running_save_is_kept(tmp_path):
+    """Only files of processes that are gone are removed: one of a live process (here: this
+    process's parent, which is alive) stays."""
+    path = tmp_path / "m.glassnet"
+    live = tmp_path / f".m.glassnet.{os.getppid()}.0a1b2c3d.tmp"
+    dead = tmp_path / ".m.glassnet.999999999.0a1b2c3d.tmp"
+    other = tmp_path / ".n.glassnet.999999999.0a1b2c3d.tmp"
+    for file in (live, dead, other):
+        file.write_bytes(b"partial")
+    mlp().save(path)
+    assert sorted(os.listdir(tmp_path)) == sorted([live.name, other.name, "m.glassnet"])
+
+
+def test_a_saved_file_gets_the_mode_of_a_plain_new_file(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        mlp().save(tmp_path / "m.glassnet")
+        (tmp_path / "plain").write_bytes(b"")
+        assert os.stat(tmp_path / "m.glassnet").st_mode & 0o777 == os.stat(tmp_path / "plain").st_mode & 0o777 == 0o644
+        os.chmod(tmp_path / "m.glassnet", 0o640)
+        mlp().save(tmp_path / "m.glassnet")  # replacing a file keeps its mode, as open() does
+        assert os.stat(tmp_path / "m.glassnet").st_mode & 0o777 == 0o640
+    finally:
+        os.umask(previous)
