@@ -69,7 +69,6 @@ class DirectConvReLUMaxPool:
     def forward(self, x, training=False):
         conv, pool = self.conv, self.pool
         if x.dtype != conv.kernel.value.dtype:  # the kernels are compiled for one dtype throughout
-            conv._direct_saved = None
             return ConvReLUMaxPool(conv, pool).forward(x, training)
         pads = conv_utils.pad_amounts(x.shape, conv.kernel_size, conv.strides, conv.dilation_rate, conv.padding)
         padded = np.ascontiguousarray(conv_utils.pad(x, pads))
@@ -81,14 +80,14 @@ class DirectConvReLUMaxPool:
         bias = conv.bias.value if conv.use_bias else np.zeros(conv.filters, x.dtype)
         self.forward_kernel(padded, np.ascontiguousarray(conv.kernel.value), bias, y, argmax)
         pool._saved = ("fused", z_shape, argmax)
-        conv._direct_saved = (padded, pads, x.shape)
+        conv._saved = ("direct", padded, pads, x.shape)
         return y
 
     def backward(self, grad_output, need_input_grad=True):
         conv, pool = self.conv, self.pool
-        if conv._direct_saved is None:
+        if not isinstance(conv._saved[0], str):  # forward fell back to the im2col pair
             return ConvReLUMaxPool(conv, pool).backward(grad_output, need_input_grad)
-        padded, pads, input_shape = conv._direct_saved
+        _, padded, pads, input_shape = conv._saved
         _, _, argmax = pool._saved
         bias_grad = conv.bias.grad if conv.use_bias else np.empty(conv.filters, grad_output.dtype)
         kernel_grad = conv.kernel.grad
@@ -118,15 +117,22 @@ def _pairs_up(layer, above) -> bool:
             and isinstance(above, MaxPooling2D) and above.can_absorb_relu())
 
 
+def pair_step(layer, above):
+    """The fused step running ``layer`` then ``above``, or None when they do not pair up."""
+    if not (_state["enabled"] and _pairs_up(layer, above)):
+        return None
+    direct = _direct_kernels(layer, above)
+    return ConvReLUMaxPool(layer, above) if direct is None else DirectConvReLUMaxPool(layer, above, direct)
+
+
 def plan(layers) -> list:
-    """The steps that run ``layers`` in order: (step, index of its first layer, of its last)."""
+    """The steps that run a chain of ``layers`` in order: (step, index of its first layer, of
+    its last). (Models run graphs through engine/graph.py, which pairs layers the same way.)"""
     steps, index = [], 0
     while index < len(layers):
-        if _state["enabled"] and index + 1 < len(layers) and _pairs_up(layers[index], layers[index + 1]):
-            conv, pool = layers[index], layers[index + 1]
-            direct = _direct_kernels(conv, pool)
-            step = ConvReLUMaxPool(conv, pool) if direct is None else DirectConvReLUMaxPool(conv, pool, direct)
-            steps.append((step, index, index + 1))
+        pair = pair_step(layers[index], layers[index + 1]) if index + 1 < len(layers) else None
+        if pair is not None:
+            steps.append((pair, index, index + 1))
             index += 2
         else:
             steps.append((layers[index], index, index))

@@ -4,10 +4,13 @@ pooling, normalization and image reshaping."""
 from .activation import Activation, LeakyReLU, ReLU, Softmax
 from .base import Layer, Parameter
 from .convolution import Conv1D, Conv2D
+from .core import Identity, Lambda
 from .dense import Dense
 from .dropout import Dropout
 from .image_reshaping import SpatialDropout2D, UpSampling2D, ZeroPadding2D
 from .input_layer import Input, InputLayer
+from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
+                      concatenate, dot, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .reshaping import Flatten, Reshape
@@ -15,6 +18,8 @@ from .reshaping import Flatten, Reshape
 MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
 Convolution2D = Conv2D
 
-__all__ = ["LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
+__all__ = ["Add", "Average", "Concatenate", "Dot", "Identity", "Lambda", "Maximum", "Minimum", "Multiply",
+           "Subtract", "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
+           "LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
            "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
            "MaxPool2D", "MaxPooling2D", "Parameter", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D"]

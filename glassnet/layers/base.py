@@ -36,6 +36,7 @@ class Parameter:
     """
 
     __slots__ = ("name", "value", "grad", "trainable", "regularizer")
+    __array_ufunc__ = None  # `array + parameter` defers to the parameter's operators (glassnet.ops)
 
     def __init__(self, name: str, value: np.ndarray, trainable: bool = True, regularizer=None):
         self.name = name
@@ -48,8 +49,45 @@ class Parameter:
     def shape(self) -> tuple[int, ...]:
         return self.value.shape
 
+    dtype = property(lambda self: self.value.dtype)
+    ndim = property(lambda self: self.value.ndim)
+    path = property(lambda self: self.name)
+
+    def numpy(self) -> np.ndarray:
+        return self.value.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def assign(self, value) -> None:
+        """Write ``value`` into the weight in place (as a Keras variable's ``assign``)."""
+        self.value[...] = np.asarray(value)
+
+    def assign_add(self, value) -> None:
+        self.value += np.asarray(value, self.value.dtype)
+
+    def assign_sub(self, value) -> None:
+        self.value -= np.asarray(value, self.value.dtype)
+
     def __repr__(self) -> str:
         return f"<Parameter {self.name} shape={self.value.shape} dtype={self.value.dtype}>"
+
+
+class CallContext:
+    """What one call of a layer owns: what its forward saved for its backward, and its scratch
+    arrays. A layer has one of its own; a layer called at several places in a graph, or on a
+    tape, gets one per call (engine/graph.py, ops/tape.py)."""
+
+    __slots__ = ("saved", "buffers", "thread")
+
+    def __init__(self):
+        self.saved = None
+        self.buffers = None   # {name: array} while buffers are reused, else None
+        self.thread = None    # the thread that reuses them
+
+    def reuse_buffers(self, enabled: bool) -> None:
+        self.buffers = {} if enabled else None
+        self.thread = threading.get_ident() if enabled else None
 
 
 def _as_shape(shape, argument: str, layer: str) -> tuple:
@@ -80,8 +118,9 @@ class Layer:
         self.output_shape: tuple | None = None
         self.dtype = np.dtype(dtype or "float32")
         self._declared_input_shape: tuple | None = None
-        self._scratch: dict | None = None
-        self._scratch_thread: int | None = None
+        self._context = CallContext()
+        self._inbound_nodes: list = []
+        self._weight_count = 0
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if input_shape is not None:
@@ -94,20 +133,95 @@ class Layer:
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         return input_shape
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        raise NotImplementedError
+    def call(self, inputs, training=None):
+        """Keras's way to write a layer: the output from ``inputs`` with ``glassnet.ops``. A
+        layer that defines ``call`` and no ``forward``/``backward`` trains through the tape."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} defines neither call() nor forward()/backward(); write "
+            "call(self, inputs) with glassnet.ops (Keras's way), or forward and backward with NumPy.")
 
-    def backward(self, grad_output: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
-        raise NotImplementedError
+    def forward(self, x, training: bool = False):
+        """For a layer written with ``call``: run it on a tape (ops/tape.py), keeping the tape
+        for backward."""
+        from ..ops.tape import Tape
+        tape = Tape(training)
+        inputs = [tape.watch(v) for v in x] if isinstance(x, (list, tuple)) else tape.watch(x)
+        with tape:
+            output = self._invoke_call(inputs, training)
+        self._saved = (tape, inputs, output)
+        return _values_of(output)
+
+    def backward(self, grad_output, need_input_grad: bool = True):
+        """For a layer written with ``call``: the tape's gradients (see ``forward``)."""
+        if not isinstance(self._saved, tuple) or not self._saved or type(self._saved[0]).__name__ != "Tape":
+            raise NotImplementedError(f"Layer {type(self).__name__} has no backward(); call forward() first, or "
+                                      "write call() with glassnet.ops so the backward comes from the tape.")
+        tape, inputs, output = self._saved
+        outputs = list(output) if isinstance(output, (list, tuple)) else [output]
+        grads = list(grad_output) if isinstance(output, (list, tuple)) else [grad_output]
+        totals = tape.backward(outputs, grads)
+        for parameter in self.trainable_weights:
+            parameter.grad[...] = totals.get(id(parameter), 0)
+        if not need_input_grad:
+            return None
+        if isinstance(inputs, list):
+            return [totals.get(id(t), np.zeros_like(t.value)) for t in inputs]
+        return totals.get(id(inputs), np.zeros_like(inputs.value))
+
+    def _invoke_call(self, inputs, training):
+        if _accepts_training(type(self)):
+            return self.call(inputs, training=training)
+        return self.call(inputs)
 
     # -- helpers for subclasses ---------------------------------------------------------------
-    def add_weight(self, name: str, shape, initializer="glorot_uniform", regularizer=None,
-                   trainable: bool = True) -> Parameter:
-        initializer = initializers_module.get(initializer)
-        value = initializer(shape, dtype=self.dtype)
-        parameter = Parameter(name, value, trainable, regularizers_module.get(regularizer))
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable: bool = True,
+                   regularizer=None, constraint=None, name: str | None = None, **kwargs) -> Parameter:
+        """A new weight, as Keras 3's ``add_weight(shape=None, initializer=None, dtype=None,
+        trainable=True, regularizer=None, constraint=None, name=None)`` (keywords; the initializer
+        defaults to glorot_uniform). glassnet's own layers call it ``add_weight(name, shape,
+        initializer, regularizer, trainable)``, the order Keras 2 used."""
+        for ignored in ("autocast", "aggregation", "synchronization", "overwrite_with_gradient"):
+            kwargs.pop(ignored, None)
+        if kwargs:
+            raise TypeError(f'Layer "{self.name}": add_weight() got unexpected keyword argument(s) '
+                            f"{', '.join(sorted(kwargs))}; it takes shape, initializer, dtype, trainable, "
+                            "regularizer, constraint and name.")
+        if args and isinstance(args[0], str):  # glassnet's internal order: name first
+            positional = dict(zip(("name", "shape", "initializer", "regularizer", "trainable"), args))
+        else:
+            positional = dict(zip(("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
+                                   "constraint"), args))
+            positional.pop("autocast", None)
+        name = positional.get("name", name)
+        shape = positional.get("shape", shape)
+        initializer = positional.get("initializer", initializer)
+        dtype = positional.get("dtype", dtype)
+        trainable = positional.get("trainable", trainable)
+        regularizer = positional.get("regularizer", regularizer)
+        if constraint is not None or positional.get("constraint") is not None:
+            raise ValueError(f'Layer "{self.name}": add_weight(constraint=...) is not supported by glassnet yet.')
+        if shape is None:
+            shape = ()
+        shape = _as_shape(shape, "add_weight(shape)", self.name) if shape != () else ()
+        if any(d is None for d in shape):
+            raise ValueError(f'Layer "{self.name}": add_weight(shape={shape}) must have known sizes.')
+        if name is None:
+            name = "variable" if self._weight_count == 0 else f"variable_{self._weight_count}"
+        self._weight_count += 1
+        initializer = initializers_module.get("glorot_uniform" if initializer is None else initializer)
+        value = np.asarray(initializer(shape, dtype=np.dtype(dtype or self.dtype)))
+        parameter = Parameter(name, value, bool(trainable), regularizers_module.get(regularizer))
         self.parameters.append(parameter)
         return parameter
+
+    @property
+    def _saved(self):
+        """What the current call's forward kept for its backward (on the call's context)."""
+        return self._context.saved
+
+    @_saved.setter
+    def _saved(self, value):
+        self._context.saved = value
 
     def scratch(self, name: str, shape: tuple, dtype) -> np.ndarray:
         """An uninitialised array to pass as ``out=``. Inside a model's loop it is the same array
@@ -118,23 +232,24 @@ class Layer:
         system when freed, and every page of the next one is faulted in and zeroed again; on
         the seed CNN that made an epoch up to 1.6x slower, depending on the allocator's history.
         """
-        if self._scratch is None or self._scratch_thread != threading.get_ident():
+        context = self._context
+        if context.buffers is None or context.thread != threading.get_ident():
             return np.empty(shape, dtype)
-        buffer = self._scratch.get(name)
+        buffer = context.buffers.get(name)
         if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
-            buffer = self._scratch[name] = np.empty(shape, dtype)
+            buffer = context.buffers[name] = np.empty(shape, dtype)
         return buffer
 
     def reuse_buffers(self, enabled: bool) -> None:
         """Turn ``scratch`` reuse on for the calling thread (a model's loop, whose layers'
         outputs never outlive the next step) or off (and free the arrays)."""
-        self._scratch = {} if enabled else None
-        self._scratch_thread = threading.get_ident() if enabled else None
+        self._context.reuse_buffers(enabled)
 
     # -- building and calling -----------------------------------------------------------------
-    def build_for(self, input_shape: tuple) -> tuple:
-        """Build once for ``input_shape`` and return the output shape."""
-        input_shape = tuple(input_shape)
+    def build_for(self, input_shape) -> tuple:
+        """Build once for ``input_shape`` (a list of shapes for a layer of several inputs) and
+        return the output shape."""
+        input_shape = [tuple(s) for s in input_shape] if isinstance(input_shape, list) else tuple(input_shape)
         if not self.built:
             self.build(input_shape)
             self.input_shape = input_shape
@@ -152,39 +267,100 @@ class Layer:
                 f'Input to layer "{self.name}" ({type(self).__name__}) is incompatible: expected shape '
                 f"{_shape_text(expected)}, received {_shape_text(shape)}.")
 
-    def __call__(self, x, training: bool = False) -> np.ndarray:
-        x = np.asarray(x)
-        if x.dtype.kind != "f":
-            x = x.astype(self.dtype)
+    def __call__(self, inputs, training=None, **kwargs):
+        """On arrays: build on first use, check the shape, compute. On symbolic tensors
+        (``glassnet.Input``): record a node of the functional graph. On a tape's tensors (inside
+        a subclassed model's ``call`` while training): compute and record the call."""
+        from ..ops.tape import Tensor, current_tape
+        from . import calling
+        kwargs.pop("mask", None)
+        if kwargs:
+            raise TypeError(f'Layer "{self.name}" was called with unexpected keyword argument(s): '
+                            f"{', '.join(sorted(kwargs))}.")
+        flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if any(calling.is_symbolic(v) for v in flat):
+            return calling.call_symbolic(self, inputs)
+        tape = current_tape()
+        if training is None:
+            training = tape.training if tape is not None else False
+        if tape is not None and any(isinstance(v, Tensor) and v.tape is tape for v in flat):
+            return calling.call_on_tape(self, inputs, tape, training)
+        if isinstance(inputs, (list, tuple)):
+            x = [calling.as_input_array(v, self) for v in inputs]
+            if not self.built:
+                self.build_for([(None,) + v.shape[1:] for v in x])
+            return self.forward(x, training=training)
+        x = calling.as_input_array(inputs, self)
         if not self.built:
             self.build_for((None,) + x.shape[1:])
         self.check_input_shape(x.shape)
         return self.forward(x, training=training)
 
+    @property
+    def output(self):
+        """The symbolic output of this layer's call in a functional model."""
+        return self._only_node("output").outputs[0] if len(self._only_node("output").outputs) == 1 else \
+            self._only_node("output").outputs
+
+    @property
+    def input(self):
+        node = self._only_node("input")
+        return node.inputs if node.list_input else node.inputs[0]
+
+    def _only_node(self, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f'Layer "{self.name}" has never been called on a symbolic input, so it has no '
+                                 f"{what}. Call it on glassnet.Input(...) first.")
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(f'Layer "{self.name}" has been called {len(self._inbound_nodes)} times, so its '
+                                 f"{what} is ambiguous.")
+        return self._inbound_nodes[0]
+
     # -- weights ------------------------------------------------------------------------------
+    def _sublayers(self) -> list["Layer"]:
+        """Layers held as attributes (or in lists/dicts of them), as Keras tracks them."""
+        found = []
+        for name, value in vars(self).items():
+            if name == "_context" or name.startswith("_inbound"):
+                continue
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            found += [v for v in items if isinstance(v, Layer) and v is not self and all(v is not f for f in found)]
+        return found
+
+    def _all_parameters(self) -> list[Parameter]:
+        parameters = list(self.parameters)
+        for layer in self._sublayers():
+            parameters += [p for p in layer._all_parameters() if all(p is not q for q in parameters)]
+        return parameters
+
     @property
     def weights(self) -> list[Parameter]:
-        return list(self.parameters)
+        return self._all_parameters()
 
     @property
     def trainable_weights(self) -> list[Parameter]:
-        return [p for p in self.parameters if p.trainable and self.trainable]
+        if not self.trainable:
+            return []
+        own = [p for p in self.parameters if p.trainable]
+        return own + [p for layer in self._sublayers() for p in layer.trainable_weights if all(p is not q for q in own)]
 
     @property
     def non_trainable_weights(self) -> list[Parameter]:
-        return [p for p in self.parameters if not (p.trainable and self.trainable)]
+        trainable = self.trainable_weights
+        return [p for p in self._all_parameters() if all(p is not q for q in trainable)]
 
     def get_weights(self) -> list[np.ndarray]:
-        return [p.value.copy() for p in self.parameters]
+        return [p.value.copy() for p in self.weights]
 
     def set_weights(self, weights) -> None:
         weights = list(weights)
-        if len(weights) != len(self.parameters):
+        parameters = self.weights
+        if len(weights) != len(parameters):
             raise ValueError(
-                f'Layer "{self.name}" expects {len(self.parameters)} weight arrays '
-                f"({', '.join(f'{p.name} {p.shape}' for p in self.parameters) or 'none'}), "
+                f'Layer "{self.name}" expects {len(parameters)} weight arrays '
+                f"({', '.join(f'{p.name} {p.shape}' for p in parameters) or 'none'}), "
                 f"received {len(weights)}.")
-        for parameter, value in zip(self.parameters, weights):
+        for parameter, value in zip(parameters, weights):
             value = np.asarray(value)
             if value.shape != parameter.shape:
                 raise ValueError(
@@ -196,7 +372,7 @@ class Layer:
         if not self.built:
             raise ValueError(f'Layer "{self.name}" is not built yet, so it has no weights to count. '
                              "Call it on data or build it with an input shape first.")
-        return int(sum(p.value.size for p in self.parameters))
+        return int(sum(p.value.size for p in self.weights))
 
     # -- configuration ------------------------------------------------------------------------
     def get_config(self) -> dict:
@@ -216,6 +392,25 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_TAKES_TRAINING: dict = {}
+
+
+def _accepts_training(cls) -> bool:
+    if cls not in _TAKES_TRAINING:
+        import inspect
+        parameters = inspect.signature(cls.call).parameters
+        _TAKES_TRAINING[cls] = "training" in parameters or any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    return _TAKES_TRAINING[cls]
+
+
+def _values_of(output):
+    from ..ops.function import value_of
+    if isinstance(output, (list, tuple)):
+        return type(output)(np.asarray(value_of(o)) for o in output)
+    return np.asarray(value_of(output))
 
 
 def _shape_text(shape) -> str:

@@ -32,22 +32,22 @@ class Dropout(Layer):
 
     def forward(self, x, training=False):
         if not training or self.rate == 0:
-            self._scaled_mask = None
+            self._saved = None
             return x
         rng = self._rng or grandom.generator()
         shape = self._mask_shape(x)
         uniform = rng.random(shape, dtype=np.float32, out=self.scratch("uniform", shape, np.float32))
         keep = np.greater_equal(uniform, self.rate, out=self.scratch("keep", shape, bool))
-        self._scaled_mask = np.multiply(keep, x.dtype.type(1.0 / (1.0 - self.rate)),
+        self._saved = np.multiply(keep, x.dtype.type(1.0 / (1.0 - self.rate)),
                                         out=self.scratch("scaled_mask", shape, x.dtype))
-        return np.multiply(x, self._scaled_mask, out=self.scratch("y", x.shape, x.dtype))
+        return np.multiply(x, self._saved, out=self.scratch("y", x.shape, x.dtype))
 
     def backward(self, grad_output, need_input_grad=True):
         if not need_input_grad:
             return None
-        if self._scaled_mask is None:
+        if self._saved is None:
             return grad_output
-        return np.multiply(grad_output, self._scaled_mask, out=self.scratch("dx", grad_output.shape, grad_output.dtype))
+        return np.multiply(grad_output, self._saved, out=self.scratch("dx", grad_output.shape, grad_output.dtype))
 
     def get_config(self):
         noise_shape = None if self.noise_shape is None else list(self.noise_shape)

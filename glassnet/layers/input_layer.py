@@ -19,6 +19,10 @@ class InputLayer(Layer):
         super().__init__(name=name, **kwargs)
         self._declared_input_shape = (batch_size,) + _as_shape(shape, "shape", self.name)
         self.build_for(self._declared_input_shape)
+        from ..engine.graph import KerasTensor, Node
+        node = Node(self, [], [], False)
+        node.outputs = [KerasTensor(self._declared_input_shape, self.dtype, node, 0, self.name)]
+        self._inbound_nodes.append(node)
 
     @property
     def shape(self) -> tuple:
@@ -44,6 +48,17 @@ class InputLayer(Layer):
         return cls(shape=tuple(shape[1:]), batch_size=shape[0], **config)
 
 
-def Input(shape, batch_size: int | None = None, name: str | None = None, dtype=None) -> InputLayer:
-    """The input of a model, as ``keras.Input``: ``Sequential([Input(shape=(2,)), Dense(1)])``."""
-    return InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype)
+def Input(shape=None, batch_size: int | None = None, name: str | None = None, dtype=None, batch_shape=None,
+          **kwargs):
+    """A symbolic input, as ``keras.Input``: ``x = Input(shape=(784,))`` then layers called on it
+    and ``Model(inputs, outputs)``; or first in ``Sequential([Input(shape=(2,)), Dense(1)])``."""
+    kwargs.pop("sparse", None)
+    kwargs.pop("ragged", None)
+    if kwargs:
+        raise TypeError(f"Input() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
+    if batch_shape is not None:
+        if shape is not None:
+            raise ValueError("Input(): give shape= or batch_shape=, not both.")
+        batch_size, shape = batch_shape[0], tuple(batch_shape[1:])
+    layer = InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype)
+    return layer._inbound_nodes[0].outputs[0]

@@ -201,14 +201,14 @@ class GlobalAveragePooling2D(_GlobalPooling2D):
     """y[n, c] = mean over height and width; backward spreads the gradient evenly."""
 
     def forward(self, x, training=False):
-        self._input_shape = x.shape
+        self._saved = x.shape
         return x.mean(axis=(1, 2), keepdims=self.keepdims)
 
     def backward(self, grad_output, need_input_grad=True):
         if not need_input_grad:
             return None
-        n, h, w, c = self._input_shape
-        return np.broadcast_to(grad_output.reshape(n, 1, 1, c) / (h * w), self._input_shape).copy()
+        n, h, w, c = self._saved
+        return np.broadcast_to(grad_output.reshape(n, 1, 1, c) / (h * w), self._saved).copy()
 
 
 class GlobalMaxPooling2D(_GlobalPooling2D):
@@ -217,15 +217,16 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
     def forward(self, x, training=False):
         n, h, w, c = x.shape
         flat = x.reshape(n, h * w, c)
-        self._argmax = flat.argmax(axis=1)
-        self._input_shape = x.shape
-        y = np.take_along_axis(flat, self._argmax[:, None, :], axis=1)
+        argmax = flat.argmax(axis=1)
+        self._saved = (argmax, x.shape)
+        y = np.take_along_axis(flat, argmax[:, None, :], axis=1)
         return y.reshape(n, 1, 1, c) if self.keepdims else y.reshape(n, c)
 
     def backward(self, grad_output, need_input_grad=True):
         if not need_input_grad:
             return None
-        n, h, w, c = self._input_shape
+        argmax, input_shape = self._saved
+        n, h, w, c = input_shape
         grad = np.zeros((n, h * w, c), dtype=grad_output.dtype)
-        np.put_along_axis(grad, self._argmax[:, None, :], grad_output.reshape(n, 1, c), axis=1)
-        return grad.reshape(self._input_shape)
+        np.put_along_axis(grad, argmax[:, None, :], grad_output.reshape(n, 1, c), axis=1)
+        return grad.reshape(input_shape)

@@ -19,11 +19,11 @@ class Flatten(Layer):
         return (input_shape[0], size)
 
     def forward(self, x, training=False):
-        self._input_shape = x.shape
+        self._saved = x.shape
         return x.reshape(x.shape[0], -1)
 
     def backward(self, grad_output, need_input_grad=True):
-        return grad_output.reshape(self._input_shape) if need_input_grad else None
+        return grad_output.reshape(self._saved) if need_input_grad else None
 
 
 class Reshape(Layer):
@@ -53,11 +53,11 @@ class Reshape(Layer):
         return (input_shape[0],) + shape
 
     def forward(self, x, training=False):
-        self._input_shape = x.shape
+        self._saved = x.shape
         return x.reshape((x.shape[0],) + self.output_shape[1:])
 
     def backward(self, grad_output, need_input_grad=True):
-        return grad_output.reshape(self._input_shape) if need_input_grad else None
+        return grad_output.reshape(self._saved) if need_input_grad else None
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}

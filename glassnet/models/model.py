@@ -29,6 +29,7 @@ from ..engine import data as data_module
 from ..engine import threads as threads_module
 from ..utils import random as grandom
 from ..utils.naming import to_snake_case, unique_name
+from .subclassed import SubclassedEngine
 
 
 def _verbosity(verbose) -> int:
@@ -47,8 +48,25 @@ def _check_batch_size(batch_size, argument="batch_size") -> int:
     return int(batch_size)
 
 
-class Model:
-    def __init__(self, name: str | None = None):
+class Model(SubclassedEngine):
+    """``Model(inputs, outputs)`` builds a functional model (models/functional.py); a subclass
+    with ``__init__`` and ``call(inputs, training=False)`` is a subclassed model
+    (models/subclassed.py); ``Sequential`` is a stack of layers. All three train here."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        if cls is Model:
+            raise TypeError("Model() needs inputs and outputs: Model(inputs, outputs), or subclass Model and "
+                            "write call(self, inputs).")
+        return super().__new__(cls)
+
+    def __init__(self, name: str | None = None, **kwargs):
+        kwargs.pop("trainable", None)
+        kwargs.pop("dtype", None)
+        if kwargs:
+            raise TypeError(f"Model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self.optimizer = None
         self.loss = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import fusion
+from ..engine import fusion, graph, kernels
 from ..layers.base import Layer, _shape_text
 from ..layers.input_layer import InputLayer
 from .model import Model
@@ -24,7 +24,7 @@ class Sequential(Model):
         self.trainable = trainable
         self._layers: list[Layer] = []
         self._input_layer: InputLayer | None = None
-        self._first_trainable: int | None = None
+        self._chain = None  # (key, GraphPlan) of the layers as they are
         self.built = False
         self.input_shape = self.output_shape = None
         for layer in layers or []:
@@ -41,6 +41,8 @@ class Sequential(Model):
         return self._layers[-1]
 
     def add(self, layer: Layer) -> None:
+        if isinstance(layer, graph.KerasTensor) and isinstance(getattr(layer.node, "layer", None), InputLayer):
+            layer = layer.node.layer  # Sequential([Input(shape=...), ...])
         if not isinstance(layer, Layer):
             raise TypeError(f'Sequential "{self.name}": add() takes a layer, received {layer!r}')
         if isinstance(layer, InputLayer):
@@ -112,35 +114,28 @@ class Sequential(Model):
 
     def _flat_parameters(self):
         flat = super()._flat_parameters()
-        # Backward stops at the first layer with trainable weights: nothing below needs a gradient.
-        self._first_trainable = next((i for i, layer in enumerate(self._layers) if layer.trainable_weights), None)
+        self._plan().refresh()  # which layers need a backward pass, as `trainable` is now
         return flat
 
     # -- passes --------------------------------------------------------------------------------
+    def _plan(self) -> graph.GraphPlan:
+        """The chain's plan (engine/graph.py), made again when the layers or the fusion
+        settings change. Backward stops at the first layer with trainable weights: nothing below
+        needs a gradient."""
+        key = (tuple(map(id, self._layers)), fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
+        if self._chain is None or self._chain[0] != key:
+            if not self._layers:
+                raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
+            self._chain = (key, graph.chain_plan(self._layers))
+        return self._chain[1]
+
     def _forward(self, x, training: bool):
         """Run the layers in order; a pair that engine/fusion.py knows runs as one step."""
-        if not self._layers:
-            raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
-        for step, _, _ in fusion.plan(self._layers):
-            x = step.forward(x, training=training)
-        return x
+        return self._plan().forward([x], training)[0]
 
     def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
-        """Back-propagate dL/d(output) (or dL/d(logits)) down to the first layer with weights;
-        layers below it need no gradient, so none is computed for them (``_flat_parameters``,
-        called before every fit, finds it)."""
-        first = self._first_trainable
-        if first is None:
-            return
-        last = len(self._layers) - 1
-        for step, lowest, highest in reversed(fusion.plan(self._layers)):
-            if highest < first:
-                break
-            need_input_grad = lowest > first
-            if highest == last and grad_is_preactivation:
-                grad = step.backward(grad, need_input_grad, grad_is_preactivation=True)
-            else:
-                grad = step.backward(grad, need_input_grad)
+        """Back-propagate dL/d(output) (or dL/d(logits)) down to the first layer with weights."""
+        self._plan().backward([grad], [grad_is_preactivation])
 
     # -- inspection ----------------------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:

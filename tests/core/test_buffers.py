@@ -49,7 +49,7 @@ def test_arrays_are_freed_after_fit_and_predict():
     x, y = data()
     model.fit(x, y, verbose=0)
     model.predict(x, verbose=0)
-    assert all(layer._scratch is None for layer in model.layers)
+    assert all(layer._context.buffers is None for layer in model.layers)
 
 
 def forward_sizes(model, monkeypatch) -> list:

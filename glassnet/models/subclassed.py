@@ -1,0 +1,101 @@
+"""How a subclassed model runs: ``class MyModel(glassnet.Model)`` with ``__init__`` creating
+layers and ``call(self, inputs, training=False)`` using them.
+
+Its layers are the ones held as attributes. It is built by calling ``call`` once on a small
+batch of zeros. While training, ``call`` runs on a tape (ops/tape.py): every layer call and op
+is recorded, and backward replays them in reverse. A layer's call gets the context at its
+position on the tape, kept by the model from step to step so that scratch arrays are reused.
+At inference ``call`` runs on plain arrays and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layers.base import Layer, _shape_text
+
+
+class SubclassedEngine:
+    """The forward/backward of a model defined by ``call`` (Model's default)."""
+
+    def call(self, inputs, training=False):
+        raise NotImplementedError(f"{type(self).__name__} has no call(): a subclass of glassnet.Model defines "
+                                  "call(self, inputs, training=False), or use Model(inputs, outputs) / Sequential.")
+
+    @property
+    def layers(self) -> list:
+        found = []
+        for name, value in vars(self).items():
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            found += [v for v in items if isinstance(v, Layer) and all(v is not f for f in found)]
+        return found
+
+    @property
+    def built(self) -> bool:
+        return self.__dict__.get("_subclass_built", False)
+
+    @built.setter
+    def built(self, value):
+        self.__dict__["_subclass_built"] = value
+
+    @property
+    def output_layer(self):
+        return None  # no fused softmax/cross-entropy gradient: the tape derives it
+
+    def _run_call(self, x, training):
+        from ..layers.base import _accepts_training, _values_of
+        if _accepts_training(type(self)):
+            return self.call(x, training=training)
+        return self.call(x)
+
+    def _build_from(self, input_shape):
+        input_shape = tuple(input_shape)
+        sample = np.zeros((1,) + tuple(1 if d is None else d for d in input_shape[1:]), self.dtype)
+        from ..layers.base import _values_of
+        output = _values_of(self._run_call(sample, False))
+        self.input_shape = (None,) + input_shape[1:]
+        self.output_shape = (None,) + np.shape(output)[1:]
+        self.built = True
+
+    def build(self, input_shape=None):
+        if input_shape is None:
+            if self.built:
+                return
+            raise ValueError(f'Model "{self.name}".build() needs an input shape, e.g. build((None, 784)).')
+        self._build_from(tuple(input_shape))
+
+    def _check_input(self, shape, argument):
+        expected = self.input_shape
+        if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
+            raise ValueError(f'{argument} has shape {_shape_text(shape)}, but model "{self.name}" was built for '
+                             f"input of shape {_shape_text(expected)}.")
+
+    def _forward(self, x, training: bool):
+        from ..layers.base import _values_of
+        from ..ops.tape import Tape
+        if not training:
+            return _values_of(self._run_call(x, False))
+        pool = self.__dict__.setdefault("_tape_contexts", [])
+        tape = Tape(training=True, contexts=pool)
+        inputs = tape.watch(x)
+        with tape:
+            output = self._run_call(inputs, True)
+        self.__dict__["_last_call"] = (tape, output)
+        return _values_of(output)
+
+    def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
+        tape, output = self.__dict__["_last_call"]
+        totals = tape.backward([output], [grad])
+        for parameter in self.trainable_weights:
+            parameter.grad[...] = totals.get(id(parameter), 0)
+
+    def _flat_parameters_hook(self):
+        pass
+
+    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+        from .summary import print_summary
+        self._require_built("summary()")
+        print_summary(self, line_length=line_length, print_fn=print_fn)
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
