@@ -9,10 +9,10 @@ initializers, regularizers, callbacks, utils, datasets; plus testing (gradient c
 
 import importlib
 
-from . import (activations, callbacks, config, engine, initializers, layers, losses, metrics, models, optimizers,
-               regularizers, testing, utils)
+from . import (activations, callbacks, config, engine, initializers, layers, losses, metrics, models, ops,
+               optimizers, regularizers, testing, utils)
 from .layers import Input
-from .models import Sequential
+from .models import Model, Sequential
 
 __version__ = "0.1.0"
 
@@ -26,5 +26,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
 
 
-__all__ = ["Input", "Sequential", "activations", "callbacks", "config", "initializers", "layers", "losses",
+__all__ = ["Input", "Model", "Sequential", "ops", "activations", "callbacks", "config", "initializers", "layers", "losses",
            "metrics", "models", "optimizers", "regularizers", "testing", "utils", "datasets"]

@@ -112,15 +112,20 @@ def _rows(array, rows):
     if array is None:
         return None
     if isinstance(array, list):
-        return [a[rows] for a in array]
+        return [None if a is None else a[rows] for a in array]
     return array[rows]
+
+
+def split_rows(arrays, rows):
+    """Each of ``arrays`` (arrays, lists of arrays, or None) cut to ``rows`` (a slice)."""
+    return tuple(_rows(a, rows) for a in arrays)
 
 
 def _take(array, rows):
     if array is None:
         return None
     if isinstance(array, list):
-        return [a.take(rows, axis=0) for a in array]
+        return [None if a is None else a.take(rows, axis=0) for a in array]
     return array.take(rows, axis=0)
 
 
@@ -144,4 +149,4 @@ def batches(arrays, slices, rng=None):
 
 def length(array) -> int:
     """The number of samples of an array or of a list of arrays (a model's several inputs)."""
-    return len(array[0]) if isinstance(array, list) else len(array)
+    return len(next(a for a in array if a is not None)) if isinstance(array, list) else len(array)

@@ -1,5 +1,6 @@
 """Models: ``Sequential`` (a stack of layers) on the ``Model`` training loop."""
 
+from .functional import Functional
 from .model import Model
 from .sequential import Sequential
 
@@ -10,4 +11,4 @@ def load_model(filepath, custom_objects=None, compile: bool = True):
     return _load_model(filepath, custom_objects, compile)
 
 
-__all__ = ["Model", "Sequential", "load_model"]
+__all__ = ["Functional", "Model", "Sequential", "load_model"]

@@ -40,6 +40,10 @@ def _verbosity(verbose) -> int:
     return int(verbose)
 
 
+def _shapes(shape) -> list:
+    return shape if isinstance(shape, list) else [shape]
+
+
 def _check_batch_size(batch_size, argument="batch_size") -> int:
     if batch_size is None:
         return 32
@@ -93,6 +97,15 @@ class Model(SubclassedEngine):
         """
         if kwargs:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
+        if self._several_outputs():
+            self._compile_outputs(optimizer, loss, loss_weights, metrics)
+            return
+        if loss_weights is not None and not isinstance(loss_weights, (list, tuple, dict)):
+            raise TypeError(f"compile(loss_weights=...) takes a list or dict, received {loss_weights!r}")
+        if loss_weights is not None and len(loss_weights) == 1 and all(
+                isinstance(w, (int, float)) for w in (loss_weights.values() if isinstance(loss_weights, dict)
+                                                      else loss_weights)):
+            loss_weights = None  # one output, one weight
         if loss_weights is not None:
             hint = ""
             if isinstance(loss_weights, (list, tuple)) and any(isinstance(w, str) for w in loss_weights):
@@ -113,6 +126,51 @@ class Model(SubclassedEngine):
         self._metrics = None
         self.compiled = True
 
+    # -- several outputs -----------------------------------------------------------------------
+    def _several_outputs(self) -> bool:
+        return len(getattr(self, "output_names", ())) > 1
+
+    def _per_output(self, value, argument: str, default=None) -> list:
+        """``value`` for each output: one value for all, a list in output order, or a dict by
+        output name."""
+        names = self.output_names
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(names))
+            if unknown:
+                raise ValueError(f"compile({argument}=...) names {unknown}, which are not outputs of model "
+                                 f'"{self.name}"; its outputs are {names}.')
+            return [value.get(name, default) for name in names]
+        if isinstance(value, (list, tuple)) and argument != "metrics":
+            if len(value) != len(names):
+                raise ValueError(f"compile({argument}=...) has {len(value)} entries, but model \"{self.name}\" has "
+                                 f"{len(names)} outputs ({names}).")
+            return list(value)
+        return [value] * len(names)
+
+    def _compile_outputs(self, optimizer, loss, loss_weights, metrics) -> None:
+        self.optimizer = optimizers_module.get(optimizer)
+        if loss is None:
+            raise ValueError(f'compile() needs a loss for model "{self.name}", e.g. loss={{name: "mse"}} for its '
+                             f"outputs {self.output_names}.")
+        self._output_losses = [None if l is None else losses_module.get(l) for l in self._per_output(loss, "loss")]
+        self._loss_weights = [1.0 if w is None else float(w) for w in self._per_output(loss_weights, "loss_weights", 1.0)]
+        if isinstance(metrics, dict):
+            per_output = self._per_output(metrics, "metrics", [])
+        elif isinstance(metrics, (list, tuple)) and metrics and all(isinstance(m, (list, tuple)) for m in metrics):
+            per_output = list(metrics)
+        else:
+            per_output = [list(metrics or [])] * len(self.output_names)
+        self._output_metric_ids = [[m] if isinstance(m, str) or not isinstance(m, (list, tuple)) else list(m)
+                                   for m in per_output]
+        for identifiers in self._output_metric_ids:
+            for identifier in identifiers:
+                metrics_module.get(identifier)
+        self.loss = self._output_losses
+        self._metric_identifiers = [m for ids in self._output_metric_ids for m in ids]
+        self._weighted_metric_identifiers = []
+        self._metrics = None
+        self.compiled = True
+
     def _require_compiled(self, method: str) -> None:
         if not self.compiled:
             raise RuntimeError(f"You must call compile() before {method}(): e.g. model.compile(optimizer='adam', "
@@ -123,6 +181,14 @@ class Model(SubclassedEngine):
 
     # -- data ----------------------------------------------------------------------------------
     def _prepare_x(self, x, argument: str = "x") -> np.ndarray:
+        names = getattr(self, "input_names", None)
+        if names is not None and len(names) > 1:
+            return self._prepare_inputs(x, argument, names)
+        if isinstance(x, dict) and names is not None and len(x) == 1:
+            x = next(iter(x.values()))
+        if isinstance(x, (list, tuple)) and len(x) == 1 and names is not None and not np.isscalar(x[0]) \
+                and np.ndim(x[0]) > 1:
+            x = x[0]
         x = data_module.as_array(x, argument, dtype=self.dtype)
         if not self.built:
             self._build_from((None,) + x.shape[1:])
@@ -130,17 +196,80 @@ class Model(SubclassedEngine):
             self._check_input(x.shape, argument)
         return x
 
+    def _prepare_inputs(self, x, argument, names):
+        if isinstance(x, dict):
+            missing = [n for n in names if n not in x]
+            if missing:
+                raise ValueError(f'{argument} is missing the input(s) {missing} of model "{self.name}" '
+                                 f"(its inputs: {names}).")
+            x = [x[n] for n in names]
+        if not isinstance(x, (list, tuple)) or len(x) != len(names):
+            raise ValueError(f'Model "{self.name}" has {len(names)} inputs ({names}): give {argument} as a list of '
+                             f"{len(names)} arrays or a dict by input name, received "
+                             f"{type(x).__name__}{' of ' + str(len(x)) if isinstance(x, (list, tuple)) else ''}.")
+        arrays = [data_module.as_array(v, f"{argument}[{n!r}]", dtype=self.dtype) for v, n in zip(x, names)]
+        for array, name, tensor in zip(arrays, names, self._inputs):
+            expected = tensor.shape
+            if array.ndim != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], array.shape[1:])):
+                raise ValueError(f"{argument}[{name!r}] has shape {array.shape}, but input \"{name}\" of model "
+                                 f'"{self.name}" expects {expected}.')
+            if len(array) != len(arrays[0]):
+                raise ValueError(f"The inputs of {argument} have different numbers of samples: "
+                                 f"{[len(a) for a in arrays]}.")
+        return arrays
+
+    def _prepare_targets(self, y, y_name, n):
+        names = self.output_names
+        if isinstance(y, dict):
+            missing = [name for name, loss in zip(names, self._output_losses) if loss is not None and name not in y]
+            if missing:
+                raise ValueError(f"{y_name} has no targets for the output(s) {missing} (outputs: {names}).")
+            y = [y.get(name) for name in names]
+        if not isinstance(y, (list, tuple)) or len(y) != len(names):
+            raise ValueError(f'Model "{self.name}" has {len(names)} outputs ({names}): give {y_name} as a list of '
+                             f"{len(names)} arrays or a dict by output name.")
+        prepared = []
+        for value, name, loss, shape in zip(y, names, self._output_losses, self.output_shape):
+            if loss is None or value is None:
+                prepared.append(None)
+                continue
+            raw = data_module.as_array(value, f"{y_name}[{name!r}]", dtype=None)
+            if len(raw) != n:
+                raise ValueError(f"{y_name}[{name!r}] has {len(raw)} samples, but x has {n}.")
+            data_module.check_finite(raw, f"{y_name}[{name!r}]")
+            prepared.append(loss.prepare_targets(raw, shape, f"{y_name}[{name!r}]"))
+        return prepared
+
     def _prepare_xy(self, x, y, x_name="x", y_name="y"):
+        if self._several_outputs():
+            x = self._prepare_x(x, x_name)
+            if y is None:
+                raise ValueError(f"{y_name} is None: training and evaluation need targets.")
+            n = data_module.length(x)
+            for array, name in zip(x if isinstance(x, list) else [x], getattr(self, "input_names", [x_name])):
+                data_module.check_finite(array, x_name)
+            targets = self._prepare_targets(y, y_name, n)
+            return x, targets[0] if targets[0] is not None else np.zeros(n), targets
         x = self._prepare_x(x, x_name)
         if y is None:
             raise ValueError(f"{y_name} is None: training and evaluation need targets.")
+        if isinstance(y, dict) and len(y) == 1:
+            y = next(iter(y.values()))
         y_raw = data_module.as_array(y, y_name, dtype=None)
+        if isinstance(x, list):
+            for array in x:
+                data_module.check_same_length(array, y_raw, x_name, y_name)
+                data_module.check_finite(array, x_name)
+            return x, y_raw, self.loss.prepare_targets(y_raw, self.output_shape, y_name)
         data_module.check_same_length(x, y_raw, x_name, y_name)
         data_module.check_finite(x, x_name)
         data_module.check_finite(y_raw, y_name)
         return x, y_raw, self.loss.prepare_targets(y_raw, self.output_shape, y_name)
 
     def _compiled_metrics(self, targets: np.ndarray) -> list:
+        if self._several_outputs():
+            self._output_metric_objects(targets)
+            return []
         key = (self.output_shape, targets.ndim)
         if self._metrics is None or self._metrics_key != key:
             make = lambda ident: metrics_module.get(ident, self.output_shape, targets.ndim)
@@ -229,7 +358,7 @@ class Model(SubclassedEngine):
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
         x, y_raw, y = self._prepare_xy(x, y)
-        weights = data_module.sample_weights(y_raw, len(x), sample_weight, class_weight)
+        weights = data_module.sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
         if validation_data is None and validation_split:
             (x, y, weights), validation_data = data_module.split_validation((x, y, weights), validation_split)
             validation_data = tuple(v for v in validation_data if v is not None)
@@ -244,7 +373,7 @@ class Model(SubclassedEngine):
         self.optimizer.build(flat)
         metrics = self._compiled_metrics(y)
         fused = self._uses_fused_gradient()
-        n = len(x)
+        n = data_module.length(x)
         slices = data_module.batch_slices(n, batch_size)
         if steps_per_epoch is not None:
             slices = slices[:int(steps_per_epoch)]
@@ -296,6 +425,8 @@ class Model(SubclassedEngine):
         """One pass over the batches; returns the epoch's logs (running means of loss and
         metrics), or None when a non-finite loss stopped training (the unfinished epoch is not
         logged) or there was no batch."""
+        if self._several_outputs():
+            return self._train_epoch_outputs(epoch, batches, steps, flat, hooks)
         wants_batch_begin, wants_batch_end = hooks.wants("on_train_batch_begin"), hooks.wants("on_train_batch_end")
         loss_total, seen = 0.0, 0
         for metric, _ in metrics:
@@ -347,13 +478,20 @@ class Model(SubclassedEngine):
         return dict(sorted(logs.items()))
 
     def _logs_as_list(self, logs: dict):
-        """Keras's list form: the loss, then the metrics in compile order (a float when alone)."""
+        """Keras's list form: the loss, then the metrics in compile order (a float when alone);
+        with several outputs: the loss, each output's loss, then each output's metrics."""
+        if self._several_outputs():
+            names = ["loss"] + [f"{n}_loss" for n in self.output_names]
+            names += [f"{n}_{m.name}" for n, ms in zip(self.output_names, self._output_metric_objects()) for m, _ in ms]
+            return [logs[name] for name in names]
         names = ["loss"] + [metric.name for metric, _ in self._metrics or []]
         values = [logs[name] for name in names]
         return values[0] if len(values) == 1 else values
 
     # -- evaluate ------------------------------------------------------------------------------
     def _evaluate_arrays(self, x, y, weights, batch_size: int, progbar: Progbar | None = None) -> dict:
+        if self._several_outputs():
+            return self._evaluate_outputs(x, y, weights, batch_size, progbar)
         metrics = self._compiled_metrics(y)
         for metric, _ in metrics:
             metric.reset_state()
@@ -388,12 +526,12 @@ class Model(SubclassedEngine):
         batch_size = _check_batch_size(batch_size)
         verbose = _verbosity(verbose)
         x, y_raw, y = self._prepare_xy(x, y)
-        weights = data_module.sample_weights(y_raw, len(x), sample_weight)
+        weights = data_module.sample_weights(y_raw, data_module.length(x), sample_weight)
         if steps is not None:
-            x, y = x[:steps * batch_size], y[:steps * batch_size]
-            weights = None if weights is None else weights[:steps * batch_size]
+            rows = slice(0, steps * batch_size)
+            x, y, weights = data_module.split_rows((x, y, weights), rows)
         self._flat_parameters()
-        progbar = Progbar(math.ceil(len(x) / batch_size), verbose) if verbose else None
+        progbar = Progbar(math.ceil(data_module.length(x) / batch_size), verbose) if verbose else None
         with self._buffers_reused():
             logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
         return logs if return_dict else self._logs_as_list(logs)
@@ -406,21 +544,27 @@ class Model(SubclassedEngine):
         batch_size = _check_batch_size(batch_size)
         verbose = _verbosity(verbose)
         x = self._prepare_x(x)
-        slices = data_module.batch_slices(len(x), batch_size)
+        slices = data_module.batch_slices(data_module.length(x), batch_size)
         if steps is not None:
             slices = slices[:int(steps)]
         progbar = Progbar(len(slices), verbose) if verbose else None
         out = None
         with self._buffers_reused():
             for rows in self._inference_pieces(slices, batch_size):
-                y_pred = self._forward(x[rows], training=False)
+                y_pred = self._forward(data_module.split_rows((x,), rows)[0], training=False)
+                pieces = y_pred if isinstance(y_pred, list) else [y_pred]
                 if out is None:
-                    out = np.empty((slices[-1].stop,) + y_pred.shape[1:], dtype=y_pred.dtype)
-                out[rows] = y_pred
+                    out = [np.empty((slices[-1].stop,) + p.shape[1:], dtype=p.dtype) for p in pieces]
+                for target, piece in zip(out, pieces):
+                    target[rows] = piece
                 if progbar is not None:
                     progbar.update(-(-rows.stop // batch_size))
         if progbar is not None:
             progbar.update(len(slices), final=True)
+        if out is None or len(out) == 1:
+            return None if out is None else out[0]
+        if getattr(self, "_output_kind", "list") == "dict":
+            return dict(zip(self.output_names, out))
         return out
 
     def _inference_pieces(self, slices, batch_size: int) -> list:
@@ -447,7 +591,9 @@ class Model(SubclassedEngine):
         such batches into chunks; the results are the same. Measured (samples/s, batch 32 /
         1000) with 2, 4, 8 and 16 MB: classic convnet 15.2k/16.4k, 17.5k/19.4k, 18.5k/19.9k,
         19.1k/17.5k; seed CNN 35.8k/42.8k, 43.4k/43.8k, 44.7k/49.3k, 45.0k/46.1k."""
-        largest = max((int(np.prod([d for d in layer.output_shape[1:] if d])) for layer in self.layers), default=1)
+        sizes = [int(np.prod([d for d in shape[1:] if d])) for layer in self.layers
+                 for shape in _shapes(layer.output_shape)]
+        largest = max(sizes, default=1)
         return max(1, budget // max(largest, 1))
 
     def predict_on_batch(self, x) -> np.ndarray:
@@ -456,9 +602,118 @@ class Model(SubclassedEngine):
     def __call__(self, x, training: bool = False) -> np.ndarray:
         y = self._forward(self._prepare_x(x), training=training)
         # Called from a callback during fit, the output lies in an array the next step reuses.
-        return y.copy() if self._reusing_buffers else y
+        if self._reusing_buffers:
+            return [o.copy() for o in y] if isinstance(y, list) else y.copy()
+        return y
+
+    def get_layer(self, name: str | None = None, index: int | None = None):
+        """The layer called ``name``, or at position ``index`` of ``model.layers``."""
+        layers = self.layers
+        if index is not None:
+            if name is not None:
+                raise ValueError("get_layer(): give name or index, not both.")
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(f'get_layer(index={index}): model "{self.name}" has {len(layers)} layers.')
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f'No such layer: "{name}". Model "{self.name}" has the layers '
+                         f"{[layer.name for layer in layers]}.")
 
     # -- weights -------------------------------------------------------------------------------
+    # -- several outputs: one step, one epoch, evaluation -------------------------------------
+    def _output_metric_objects(self, targets=None):
+        """Per output, its metrics; resolved ("accuracy" -> which accuracy) from the first targets."""
+        if self._metrics is None or (targets is not None and self._metrics_key != "outputs"):
+            ranks = [2 if t is None else t.ndim for t in (targets or [None] * len(self.output_names))]
+            self._metrics = [[(metrics_module.get(i, shape, rank), False) for i in ids]
+                             for ids, shape, rank in zip(self._output_metric_ids, self.output_shape, ranks)]
+            self._metrics_key = "outputs" if targets is not None else None
+        return self._metrics
+
+    def _losses_and_grads(self, ys, outputs, weights, with_grads=True):
+        plan = self._plan()
+        values, grads, flags = [], [], []
+        for i, (loss, scale) in enumerate(zip(self._output_losses, self._loss_weights)):
+            if loss is None:
+                values.append(0.0), grads.append(None), flags.append(False)
+                continue
+            layer = plan.output_layer(i) if plan.can_fuse_output(i) else None
+            fused = (layer is not None and isinstance(getattr(layer, "activation", None), loss.fuses_with)
+                     and not loss.from_logits)
+            source = layer.preactivation if fused else outputs[i]
+            value, grad = loss.value_and_gradient(ys[i], source, weights, logits=fused or loss.from_logits)
+            values.append(float(value))
+            grads.append(grad if scale == 1.0 else grad * np.float32(scale))
+            flags.append(fused)
+        total = sum(v * s for v, s in zip(values, self._loss_weights))
+        return total, values, grads, flags
+
+    def _outputs_logs(self, totals, count, metric_objects) -> dict:
+        logs = {"loss": float(totals[0] / count)}
+        for name, value in zip(self.output_names, totals[1:]):
+            logs[f"{name}_loss"] = float(value / count)
+        for name, metrics in zip(self.output_names, metric_objects):
+            for metric, _ in metrics:
+                logs[f"{name}_{metric.name}"] = float(metric.result())
+        return dict(sorted(logs.items()))
+
+    def _train_epoch_outputs(self, epoch, batches, steps, flat, hooks):
+        metric_objects = self._output_metric_objects()
+        for metrics in metric_objects:
+            for metric, _ in metrics:
+                metric.reset_state()
+        totals, seen = np.zeros(1 + len(self.output_names)), 0
+        for step, (xb, yb, wb) in enumerate(batches):
+            hooks.call("on_train_batch_begin", step, {})
+            outputs = self._forward(xb, training=True)
+            loss, values, grads, flags = self._losses_and_grads(yb, outputs, wb)
+            if flat.regularized:
+                loss += flat.regularization_penalty()
+            if not math.isfinite(loss):
+                self._stop_on_bad_loss(loss, epoch, step, steps)
+                return None
+            self._backward(grads, flags)
+            if flat.regularized:
+                flat.add_regularization_gradients()
+            self.optimizer.apply(flat)
+            size = data_module.length(xb)
+            totals += np.array([loss] + values) * size
+            seen += size
+            for metrics, target, output in zip(metric_objects, yb, outputs):
+                for metric, _ in metrics:
+                    if target is not None:
+                        metric.update_state(target, output, None)
+            hooks.call("on_train_batch_end", step, self._outputs_logs(totals, seen, metric_objects))
+            if self.stop_training:
+                break
+        return self._outputs_logs(totals, seen, metric_objects) if seen else None
+
+    def _evaluate_outputs(self, x, y, weights, batch_size, progbar=None) -> dict:
+        metric_objects = self._output_metric_objects()
+        for metrics in metric_objects:
+            for metric, _ in metrics:
+                metric.reset_state()
+        n = data_module.length(x)
+        totals = np.zeros(1 + len(self.output_names))
+        slices = data_module.batch_slices(n, batch_size)
+        for step, batch in enumerate(slices):
+            xb, yb, wb = data_module.split_rows((x, y, weights), batch)
+            outputs = self._forward(xb, training=False)
+            loss, values, _, _ = self._losses_and_grads(yb, outputs, wb)
+            totals += np.array([loss] + values) * (batch.stop - batch.start)
+            for metrics, target, output in zip(metric_objects, yb, outputs):
+                for metric, _ in metrics:
+                    if target is not None:
+                        metric.update_state(target, output, None)
+            if progbar is not None:
+                progbar.update(step + 1, self._outputs_logs(totals, batch.stop, metric_objects))
+        logs = self._outputs_logs(totals, n, metric_objects)
+        if progbar is not None:
+            progbar.update(len(slices), logs, final=True)
+        return logs
+
     def _require_built(self, what: str) -> None:
         if not self.built:
             raise ValueError(

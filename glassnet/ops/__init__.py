@@ -120,6 +120,13 @@ def _install_operators(cls) -> None:
     cls.T = property(lambda self: transpose(self))
 
 
-_install_operators(Tensor)
+def _install_everywhere() -> None:
+    from ..engine.graph import KerasTensor
+    from ..layers.base import Parameter
+    for cls in (Tensor, Parameter, KerasTensor):
+        _install_operators(cls)
+
+
+_install_everywhere()
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("annotations", "np")]

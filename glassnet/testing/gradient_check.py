@@ -74,6 +74,9 @@ def check_gradients(layer_or_model, x, y=None, loss=None, step: float = 1e-6, to
     Returns a GradientCheckResult; ``result.ok`` is True when every relative error is within
     ``tolerance``.
     """
+    if isinstance(x, (list, tuple)) and not isinstance(layer_or_model, Layer):  # a model of several inputs
+        x = [np.array(v, dtype=np.float64) for v in x]
+        return _check_model(layer_or_model, x, y, loss, step, tolerance, training)
     x = np.array(x, dtype=np.float64)
     if isinstance(layer_or_model, Layer):
         return _check_layer(layer_or_model, x, step, tolerance, training, seed)

@@ -1,0 +1,112 @@
+"""``Model(inputs, outputs)``: a model made of the layers called between symbolic inputs and
+outputs (engine/graph.py orders them once and runs them)."""
+
+from __future__ import annotations
+
+from ..engine import fusion, graph, kernels
+from ..layers.base import _shape_text
+from ..layers.input_layer import InputLayer
+from .model import Model
+
+
+def _structure(value, what):
+    """(list of tensors, names-or-None, kind): kind 'single', 'list' or 'dict'."""
+    if isinstance(value, dict):
+        return list(value.values()), list(value.keys()), "dict"
+    if isinstance(value, (list, tuple)):
+        return list(value), None, "list"
+    return [value], None, "single"
+
+
+class Functional(Model):
+    """``Model(inputs, outputs, name=None)``: ``inputs`` and ``outputs`` are one symbolic tensor,
+    a list, or a dict of them (outputs named by their keys)."""
+
+    def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        if inputs is None or outputs is None:
+            raise TypeError("Model(inputs, outputs) needs both: e.g. inputs = glassnet.Input((784,)); "
+                            "outputs = Dense(10)(inputs); Model(inputs, outputs).")
+        self._inputs, input_keys, self._input_kind = _structure(inputs, "inputs")
+        self._outputs, output_keys, self._output_kind = _structure(outputs, "outputs")
+        for tensor in self._inputs:
+            if not isinstance(tensor, graph.KerasTensor) or not isinstance(tensor.node.layer, InputLayer):
+                raise TypeError(f"Model inputs must come from glassnet.Input(...), received {tensor!r}.")
+        self._nodes = graph.order_nodes(self._inputs, self._outputs)
+        used = {id(t) for node in self._nodes for t in node.inputs} | {id(t) for t in self._outputs}
+        unused = [t.name for t in self._inputs if id(t) not in used]
+        if unused:
+            raise ValueError(f'Model "{self.name}": the input(s) {unused} are not used to compute any output.')
+        self.input_names = input_keys or [t.node.layer.name for t in self._inputs]
+        self.output_names = output_keys or [t.node.layer.name for t in self._outputs]
+        self._plan_cache = None
+        self.input_shape = self._inputs[0].shape if len(self._inputs) == 1 else [t.shape for t in self._inputs]
+        self.output_shape = self._outputs[0].shape if len(self._outputs) == 1 else [t.shape for t in self._outputs]
+        self.built = True
+
+    # -- structure -----------------------------------------------------------------------------
+    @property
+    def inputs(self):
+        return list(self._inputs)
+
+    @property
+    def outputs(self):
+        return list(self._outputs)
+
+    @property
+    def layers(self):
+        """The InputLayers, then every layer in the order it runs (as Keras 3 lists them)."""
+        found = [t.node.layer for t in self._inputs]
+        for node in self._nodes:
+            if all(node.layer is not f for f in found):
+                found.append(node.layer)
+        return found
+
+    @property
+    def output_layer(self):
+        plan = self._plan()
+        if len(self._outputs) != 1 or not plan.can_fuse_output(0):
+            return None
+        return plan.output_layer(0)
+
+    def _plan(self) -> graph.GraphPlan:
+        key = (fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
+        if self._plan_cache is None or self._plan_cache[0] != key:
+            self._plan_cache = (key, graph.plan_from_nodes(self._nodes, self._inputs, self._outputs))
+        return self._plan_cache[1]
+
+    def _flat_parameters(self):
+        flat = super()._flat_parameters()
+        self._plan().refresh()
+        return flat
+
+    # -- inputs --------------------------------------------------------------------------------
+    def _build_from(self, input_shape):  # built at construction
+        pass
+
+    def _check_input(self, shape, argument):
+        expected = self._inputs[0].shape
+        if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
+            raise ValueError(f'{argument} has shape {_shape_text(shape)}, but model "{self.name}" expects input '
+                             f'of shape {_shape_text(expected)} (its input "{self.input_names[0]}").')
+
+    # -- passes --------------------------------------------------------------------------------
+    def _forward(self, x, training: bool):
+        outputs = self._plan().forward(x if isinstance(x, list) else [x], training)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def _backward(self, grad, grad_is_preactivation=False) -> None:
+        grads = grad if isinstance(grad, list) else [grad]
+        flags = grad_is_preactivation if isinstance(grad_is_preactivation, list) else [grad_is_preactivation]
+        self._plan().backward(grads, flags)
+
+    def _extra_contexts(self):
+        return self._plan().contexts
+
+    # -- inspection ----------------------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+        from .summary import print_summary
+        print_summary(self, line_length=line_length, print_fn=print_fn)
+
+    def get_layer(self, name=None, index=None):
+        return super().get_layer(name, index)
