@@ -100,13 +100,7 @@ class Functional(Model):
         flags = grad_is_preactivation if isinstance(grad_is_preactivation, list) else [grad_is_preactivation]
         self._plan().backward(grads, flags)
 
-    def _extra_contexts(self):
-        return self._plan().contexts
-
     # -- inspection ----------------------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
         from .summary import print_summary
         print_summary(self, line_length=line_length, print_fn=print_fn)
-
-    def get_layer(self, name=None, index=None):
-        return super().get_layer(name, index)

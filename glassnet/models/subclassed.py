@@ -89,9 +89,6 @@ class SubclassedEngine:
         for parameter in self.trainable_weights:
             parameter.grad[...] = totals.get(id(parameter), 0)
 
-    def _flat_parameters_hook(self):
-        pass
-
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
         from .summary import print_summary
         self._require_built("summary()")

@@ -71,16 +71,11 @@ class Maximum(Function):
         return g * a_wins, g * ~a_wins
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save(np.less_equal(a, b))
         return np.minimum(a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        (a_wins,) = ctx.saved
-        return g * a_wins, g * ~a_wins
 
 
 class Where(Function):
