@@ -101,6 +101,37 @@ def order_nodes(inputs: list, outputs: list) -> list:
     return ordered
 
 
+def keras_layer_order(outputs: list) -> list:
+    """The layers of a graph in the order Keras 3 lists them (``model.layers``, and so the order
+    of ``get_weights`` and of the weights in a ``.keras`` file): by decreasing depth, a layer's
+    depth being the longest path from it to an output, ties in the order a depth-first walk
+    from the outputs first meets them."""
+    first_seen, post_order, finished = {}, [], set()
+
+    def visit(tensor):
+        node = tensor.node
+        if id(node) in finished:
+            return
+        first_seen.setdefault(id(node.layer), len(first_seen))
+        for parent in node.inputs:
+            visit(parent)
+        finished.add(id(node))
+        post_order.append(node)
+
+    for output in outputs:
+        visit(output)
+    in_graph = {id(node) for node in post_order}
+    node_depth, layer_depth, layers = {}, {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        layers[id(node.layer)] = node.layer
+        for parent in node.parents:
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    return sorted(layers.values(), key=lambda layer: (-layer_depth[id(layer)], first_seen[id(layer)]))
+
+
 class Step:
     """One step of a plan: ``run`` (a layer, or a fused pair) reading slots ``inputs`` and
     writing slots ``outputs``."""

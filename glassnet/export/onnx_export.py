@@ -1,8 +1,11 @@
-"""``to_onnx(model, path)``: a glassnet Sequential model as an ONNX graph (opset 17).
+"""``to_onnx(model, path)``: a glassnet Sequential or functional model as an ONNX graph (opset 17).
 
 onnx is an optional dependency (``pip install onnx``; ``onnxruntime`` to run the file). The graph
 keeps glassnet's channels-last layout: convolutions and pooling are wrapped in transposes to
 ONNX's channels-first and back. Dropout layers become identities (the graph is for inference).
+A functional model's nodes are written in the order they run, each reading the ONNX names of
+the tensors its layer was called on; merge layers become ONNX's variadic Sum, Mean, Max, Min,
+Concat, or an Einsum for Dot.
 """
 
 from __future__ import annotations
@@ -167,22 +170,81 @@ def _layer(graph, x, layer):
     raise ValueError(f"to_onnx: no ONNX translation for layer {layer.name!r} ({kind}).")
 
 
+_VARIADIC = {"Add": "Sum", "Average": "Mean", "Maximum": "Max", "Minimum": "Min"}
+
+
+def _merge(graph, xs, layer):
+    """A merge layer over the ONNX tensors ``xs``."""
+    kind = type(layer).__name__
+    if kind in _VARIADIC:
+        return graph.op(_VARIADIC[kind], xs)
+    if kind == "Subtract":
+        return graph.op("Sub", xs)
+    if kind == "Multiply":
+        y = xs[0]
+        for x in xs[1:]:
+            y = graph.op("Mul", [y, x])
+        return y
+    if kind == "Concatenate":
+        return graph.op("Concat", xs, axis=layer.axis)
+    if kind == "Dot":
+        shapes = layer.input_shape
+        axes = layer._axes(shapes)
+        if layer.normalize:
+            tiny = graph.constant(np.float32(1e-12), "eps")
+            xs = [graph.op("Div", [x, graph.op("Sqrt", [graph.op("Add", [graph.op(
+                "ReduceSum", [graph.op("Mul", [x, x]), graph.constant(np.array([axis], np.int64), "axes")], keepdims=1),
+                tiny])])]) for x, axis in zip(xs, axes)]
+        y = graph.op("Einsum", xs, equation=layer._subscripts(len(shapes[0]), len(shapes[1]), *axes))
+        if len(shapes[0]) == len(shapes[1]) == 2:  # (batch,) becomes (batch, 1), as the layer gives
+            y = graph.op("Unsqueeze", [y, graph.constant(np.array([1], np.int64), "axes")])
+        return y
+    raise ValueError(f"to_onnx: no ONNX translation for layer {layer.name!r} ({kind}).")
+
+
+def _graph_outputs(graph, model, input_names):
+    """Translate a functional model node by node; the ONNX names of its outputs."""
+    from ..layers.core import Lambda, OpLayer
+    names = {id(tensor): name for tensor, name in zip(model.inputs, input_names)}
+    for node in model._nodes:
+        layer = node.layer
+        if isinstance(layer, (Lambda, OpLayer)):
+            raise ValueError(f"to_onnx: layer {layer.name!r} ({type(layer).__name__}) runs Python code, which has no "
+                             "ONNX translation; write it with glassnet's layers to export the model.")
+        xs = [names[id(t)] for t in node.inputs]
+        y = _merge(graph, xs, layer) if node.list_input else _layer(graph, xs[0], layer)
+        names[id(node.outputs[0])] = y
+    return [names[id(t)] for t in model.outputs]
+
+
 def to_onnx(model, path, opset: int = OPSET):
     """Write ``model`` (built) as an ONNX file at ``path``; returns the onnx ModelProto.
-    The graph input is ``input`` with a free batch axis, the output ``output``."""
+    A model with one input and one output reads ``input`` (with a free batch axis) and writes
+    ``output``; a functional model with several uses its input and output names."""
+    from ..models import Functional, Sequential
     onnx, helper, numpy_helper = _onnx()
     model._require_built("to_onnx()")
+    if not isinstance(model, (Sequential, Functional)):
+        raise ValueError(f'to_onnx: model "{model.name}" is a subclass of Model, whose call() is Python code; '
+                         "export a Sequential or functional (Model(inputs, outputs)) model.")
     graph = _Graph(helper, numpy_helper)
-    x = "input"
-    for layer in model.layers:
-        x = _layer(graph, x, layer)
-    graph.nodes.append(helper.make_node("Identity", [x], ["output"]))
+    if isinstance(model, Sequential):
+        x, input_shapes, output_shapes = "input", [model.input_shape], [model.output_shape]
+        for layer in model.layers:
+            x = _layer(graph, x, layer)
+        input_names, outputs = ["input"], [x]
+    else:
+        input_shapes, output_shapes = [t.shape for t in model.inputs], [t.shape for t in model.outputs]
+        input_names = ["input"] if len(input_shapes) == 1 else list(model.input_names)
+        outputs = _graph_outputs(graph, model, input_names)
+    output_names = ["output"] if len(outputs) == 1 else list(model.output_names)
+    for source, name in zip(outputs, output_names):
+        graph.nodes.append(helper.make_node("Identity", [source], [name]))
     to_dims = lambda shape: ["batch"] + [d if d is not None else f"d{i}" for i, d in enumerate(shape[1:])]  # noqa: E731
+    value_info = lambda name, shape: helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, to_dims(shape))  # noqa: E731
     proto = helper.make_model(
-        helper.make_graph(graph.nodes, model.name, [helper.make_tensor_value_info("input", onnx.TensorProto.FLOAT,
-                                                                                   to_dims(model.input_shape))],
-                          [helper.make_tensor_value_info("output", onnx.TensorProto.FLOAT, to_dims(model.output_shape))],
-                          graph.initializers),
+        helper.make_graph(graph.nodes, model.name, [value_info(n, s) for n, s in zip(input_names, input_shapes)],
+                          [value_info(n, s) for n, s in zip(output_names, output_shapes)], graph.initializers),
         opset_imports=[helper.make_opsetid("", opset)], producer_name="glassnet")
     proto.ir_version = min(proto.ir_version, 9)
     onnx.checker.check_model(proto)

@@ -14,6 +14,7 @@ from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .reshaping import Flatten, Reshape
+from .serialization import deserialize, serialize
 
 MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
 Convolution2D = Conv2D
@@ -22,4 +23,5 @@ __all__ = ["Add", "Average", "Concatenate", "Dot", "Identity", "Lambda", "Maximu
            "Subtract", "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
            "LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
            "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
-           "MaxPool2D", "MaxPooling2D", "Parameter", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D"]
+           "MaxPool2D", "MaxPooling2D", "Parameter", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D",
+           "deserialize", "serialize"]

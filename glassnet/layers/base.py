@@ -26,6 +26,7 @@ import numpy as np
 from .. import initializers as initializers_module
 from .. import regularizers as regularizers_module
 from ..utils.naming import to_snake_case, unique_name
+from ..utils.auto_config import config_from_arguments, record_arguments
 
 
 class Parameter:
@@ -104,6 +105,12 @@ def _as_shape(shape, argument: str, layer: str) -> tuple:
 
 class Layer:
     """Base class of all layers (see the module docstring for the contract)."""
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        if _is_users_class(cls):
+            record_arguments(instance, args, kwargs)
+        return instance
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None,
                  input_dim: int | None = None, batch_size: int | None = None, dtype=None, **kwargs):
@@ -380,9 +387,13 @@ class Layer:
 
     # -- configuration ------------------------------------------------------------------------
     def get_config(self) -> dict:
+        """The arguments that rebuild this layer (``from_config``). A subclass adds its own; a
+        user's layer without ``get_config`` gives back its constructor's arguments."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
         if self._declared_input_shape is not None:
             config["batch_input_shape"] = list(self._declared_input_shape)
+        if _is_users_class(type(self)) and type(self).get_config is Layer.get_config and "__init__" in _own_methods(type(self)):
+            return config_from_arguments(self, config)
         return config
 
     @classmethod
@@ -444,6 +455,20 @@ def activation_gradient(layer: Layer, z: np.ndarray, a: np.ndarray, grad_a: np.n
     if not activation.takes_out:
         return activation.backward(z, a, grad_a)
     return activation.backward(z, a, grad_a, out=layer.scratch("dz", z.shape, grad_a.dtype))
+
+
+def _is_users_class(cls) -> bool:
+    return not cls.__module__.startswith("glassnet.")
+
+
+def _own_methods(cls) -> set:
+    """The methods defined by ``cls`` or a user's class between it and glassnet's."""
+    names = set()
+    for klass in cls.__mro__:
+        if not _is_users_class(klass) or klass is object:
+            break
+        names |= set(vars(klass))
+    return names
 
 
 def _deserialize_fields(config: dict) -> dict:

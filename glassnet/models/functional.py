@@ -40,6 +40,7 @@ class Functional(Model):
         self.input_names = input_keys or [t.node.layer.name for t in self._inputs]
         self.output_names = output_keys or [t.node.layer.name for t in self._outputs]
         self._plan_cache = None
+        self._layer_order = None
         self.input_shape = self._inputs[0].shape if len(self._inputs) == 1 else [t.shape for t in self._inputs]
         self.output_shape = self._outputs[0].shape if len(self._outputs) == 1 else [t.shape for t in self._outputs]
         self.built = True
@@ -55,12 +56,10 @@ class Functional(Model):
 
     @property
     def layers(self):
-        """The InputLayers, then every layer in the order it runs (as Keras 3 lists them)."""
-        found = [t.node.layer for t in self._inputs]
-        for node in self._nodes:
-            if all(node.layer is not f for f in found):
-                found.append(node.layer)
-        return found
+        """Every layer, InputLayers included, farthest from the outputs first (Keras 3's order)."""
+        if self._layer_order is None:
+            self._layer_order = graph.keras_layer_order(self._outputs)
+        return list(self._layer_order)
 
     @property
     def output_layer(self):
@@ -100,7 +99,20 @@ class Functional(Model):
         flags = grad_is_preactivation if isinstance(grad_is_preactivation, list) else [grad_is_preactivation]
         self._plan().backward(grads, flags)
 
-    # -- inspection ----------------------------------------------------------------------------
+    # -- inspection and saving ----------------------------------------------------------------
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
         from .summary import print_summary
         print_summary(self, line_length=line_length, print_fn=print_fn)
+
+    def get_config(self) -> dict:
+        """The layers, each with the calls that feed it, and the model's inputs and outputs
+        (models/functional_config.py)."""
+        from ..layers.serialization import serialize
+        from .functional_config import graph_config
+        return graph_config(self, serialize)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Functional":
+        from ..layers.serialization import deserialize
+        from .functional_config import model_from_graph_config
+        return model_from_graph_config(config, lambda entry: deserialize(entry, custom_objects))

@@ -29,6 +29,7 @@ from ..engine import data as data_module
 from ..engine import threads as threads_module
 from ..utils import random as grandom
 from ..utils.naming import to_snake_case, unique_name
+from ..utils.auto_config import record_arguments
 from .subclassed import SubclassedEngine
 
 
@@ -64,7 +65,10 @@ class Model(SubclassedEngine):
         if cls is Model:
             raise TypeError("Model() needs inputs and outputs: Model(inputs, outputs), or subclass Model and "
                             "write call(self, inputs).")
-        return super().__new__(cls)
+        instance = super().__new__(cls)
+        if not cls.__module__.startswith("glassnet."):
+            record_arguments(instance, args, kwargs)
+        return instance
 
     def __init__(self, name: str | None = None, **kwargs):
         kwargs.pop("trainable", None)

@@ -7,6 +7,7 @@ import numpy as np
 from ..engine import fusion, graph, kernels
 from ..layers.base import Layer, _shape_text
 from ..layers.input_layer import InputLayer
+from ..layers.serialization import serialize
 from .model import Model
 from .summary import print_summary
 
@@ -147,19 +148,15 @@ class Sequential(Model):
         layers = []
         if self._input_layer is not None:
             layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
-        layers += [{"class_name": type(layer).__name__, "config": layer.get_config()} for layer in self._layers]
+        layers += [serialize(layer) for layer in self._layers]
         return {"name": self.name, "layers": layers}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Sequential":
-        from .. import layers as layers_module
+        from ..layers.serialization import deserialize
         model = cls(name=config.get("name"))
         for spec in config["layers"]:
-            layer_class = (custom_objects or {}).get(spec["class_name"]) or getattr(layers_module, spec["class_name"], None)
-            if layer_class is None or not (isinstance(layer_class, type) and issubclass(layer_class, Layer)):
-                raise ValueError(f"Unknown layer class {spec['class_name']!r} in the model config; known layers: "
-                                 f"{', '.join(sorted(n for n in dir(layers_module) if n[0].isupper()))}.")
-            model.add(layer_class.from_config(spec["config"]))
+            model.add(deserialize(spec, custom_objects))
         return model
 
 

@@ -95,4 +95,23 @@ class SubclassedEngine:
         print_summary(self, line_length=line_length, print_fn=print_fn)
 
     def get_config(self) -> dict:
-        return {"name": self.name}
+        """The arguments that rebuild the model: for a subclass without ``get_config``, its
+        constructor's arguments (as Keras 3 records them)."""
+        from ..layers.base import _own_methods
+        from ..utils.auto_config import config_from_arguments
+        config = {"name": self.name, "trainable": True}
+        if type(self).get_config is SubclassedEngine.get_config and "__init__" in _own_methods(type(self)):
+            return config_from_arguments(self, config)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        if "input_layers" in config and "layers" in config:  # Model.from_config(functional.get_config())
+            from .functional import Functional
+            return Functional.from_config(config, custom_objects)
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(f"{cls.__name__}.from_config could not rebuild the model from {sorted(config)} "
+                            f"({error}); define from_config(cls, config) or make get_config return the "
+                            "constructor's arguments.") from None

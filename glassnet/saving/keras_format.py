@@ -75,10 +75,12 @@ def _keras_layer_config(layer) -> dict:
             "build_config": {"input_shape": list(layer.input_shape)}}
 
 
-def _layer_keys(model) -> list[str]:
+def _layer_keys(layers) -> list[str]:
+    """The names of the layers' groups in model.weights.h5: the class in snake case, numbered
+    by its earlier uses (``dense``, ``dense_1``, ...)."""
     used: dict[str, int] = {}
     keys = []
-    for layer in model.layers:
+    for layer in layers:
         base = to_snake_case(type(layer).__name__)
         count = used.get(base, -1) + 1
         used[base] = count
@@ -86,20 +88,39 @@ def _layer_keys(model) -> list[str]:
     return keys
 
 
+def _keras_input_config(layer) -> dict:
+    return {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
+            "config": {"batch_shape": list(layer.shape), "dtype": "float32", "sparse": False, "name": layer.name}}
+
+
+def _keras_entry(layer) -> dict:
+    from ..layers.input_layer import InputLayer
+    return _keras_input_config(layer) if isinstance(layer, InputLayer) else _keras_layer_config(layer)
+
+
 def save_keras(model, path) -> None:
-    """Write ``model`` as a Keras 3 ``.keras`` file (atomically)."""
+    """Write ``model`` (Sequential or functional) as a Keras 3 ``.keras`` file (atomically)."""
+    from ..layers.input_layer import InputLayer
+    from ..models import Functional, Sequential
     h5py = _h5py()
     model._require_built("save() to .keras")
-    input_config = {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
-                    "config": {"batch_shape": list(model.input_shape), "dtype": "float32", "sparse": False,
-                               "name": "input_layer"}}
-    config = {"module": "keras", "class_name": "Sequential", "registered_name": None,
-              "config": {"name": model.name, "trainable": True, "dtype": "float32",
-                         "layers": [input_config] + [_keras_layer_config(layer) for layer in model.layers]},
-              "build_config": {"input_shape": list(model.input_shape)}}
+    if isinstance(model, Functional):
+        from ..models.functional_config import graph_config
+        config = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+                  "config": graph_config(model, _keras_entry), "build_config": {"input_shape": None}}
+    elif isinstance(model, Sequential):
+        first = InputLayer(shape=model.input_shape[1:], batch_size=model.input_shape[0], name="input_layer")
+        config = {"module": "keras", "class_name": "Sequential", "registered_name": None,
+                  "config": {"name": model.name, "trainable": True, "dtype": "float32",
+                             "layers": [_keras_input_config(first)] + [_keras_layer_config(l) for l in model.layers]},
+                  "build_config": {"input_shape": list(model.input_shape)}}
+    else:
+        raise ValueError(f'Model "{model.name}" is a subclass of Model ({type(model).__name__}), which a .keras file '
+                         "names by its Python class; save it in glassnet's format (a name not ending in .keras) "
+                         "and load it with custom_objects.")
     weights = io.BytesIO()
     with h5py.File(weights, "w") as store:
-        for key, layer in zip(_layer_keys(model), model.layers):
+        for key, layer in zip(_layer_keys(model.layers), model.layers):
             group = store.create_group(f"layers/{key}/vars")
             for index, parameter in enumerate(layer.weights):
                 group.create_dataset(str(index), data=parameter.value)
@@ -122,10 +143,49 @@ def _from_keras_value(key, value):
     return value
 
 
-def load_keras(path):
-    """A glassnet Sequential model from a Keras 3 ``.keras`` file (architecture and weights)."""
+def _layer_from_keras(spec: dict, path, custom_objects=None):
+    """A glassnet layer from one layer of a Keras config."""
     from .. import layers as layers_module
+    name, layer_config = spec["class_name"], dict(spec["config"])
+    if name == "InputLayer":
+        shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
+        return layers_module.InputLayer(shape=tuple(shape[1:]), batch_size=shape[0], name=layer_config.get("name"))
+    cls = (custom_objects or {}).get(name) or getattr(layers_module, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, layers_module.Layer)):
+        raise ModelFileError(f"{path!r}: the Keras layer {name!r} has no glassnet counterpart.")
+    for option, default in _DEFAULT_ONLY.items():
+        if layer_config.pop(option, default) != default:
+            raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
+                                 "does not support.")
+    kwargs = {k: _from_keras_value(k, v) for k, v in layer_config.items() if k not in _IGNORED}
+    if kwargs.get("data_format", "channels_last") != "channels_last":
+        raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} is channels_first; glassnet is channels_last.")
+    kwargs.pop("data_format", None)
+    return cls.from_config(kwargs)
+
+
+def _model_from_keras(config: dict, path, custom_objects):
     from ..models import Sequential
+    from ..models.functional_config import model_from_graph_config
+    kind = config.get("class_name")
+    if kind == "Functional":
+        return model_from_graph_config(config["config"], lambda entry: _layer_from_keras(entry, path, custom_objects))
+    if kind != "Sequential":
+        raise ModelFileError(f"{path!r} holds a Keras {kind} model; glassnet reads Sequential and functional models.")
+    model = Sequential(name=config["config"].get("name"))
+    for spec in config["config"]["layers"]:
+        model.add(_layer_from_keras(spec, path, custom_objects))
+    if not model.built:
+        build = config.get("build_config", {}).get("input_shape")
+        if build is None:
+            raise ModelFileError(f"{path!r}: the model has no input shape to build from.")
+        model.build(tuple(build))
+    return model
+
+
+def load_keras(path, custom_objects: dict | None = None):
+    """A glassnet model (Sequential or functional) from a Keras 3 ``.keras`` file: architecture
+    and weights."""
     from ..utils import random as grandom
     h5py = _h5py()
     try:
@@ -136,35 +196,17 @@ def load_keras(path):
         raise ModelFileError(f"{path!r} is not a readable Keras .keras file ({error}).") from None
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise ModelFileError(f"{path!r} is not a readable Keras .keras file: its config.json describes no model.")
-    if config.get("class_name") != "Sequential":
-        raise ModelFileError(f"{path!r} holds a Keras {config.get('class_name')} model; glassnet reads Sequential models.")
-    specs = config["config"]["layers"]
     with grandom.preserved_state():
-        model = Sequential(name=config["config"].get("name"))
-        for spec in specs:
-            name, layer_config = spec["class_name"], dict(spec["config"])
-            if name == "InputLayer":
-                shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
-                model.add(layers_module.InputLayer(shape=tuple(shape[1:])))
-                continue
-            cls = getattr(layers_module, name, None)
-            if cls is None or not isinstance(cls, type):
-                raise ModelFileError(f"{path!r}: the Keras layer {name!r} has no glassnet counterpart.")
-            for option, default in _DEFAULT_ONLY.items():
-                if layer_config.pop(option, default) != default:
-                    raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
-                                         "does not support.")
-            kwargs = {k: _from_keras_value(k, v) for k, v in layer_config.items() if k not in _IGNORED}
-            if kwargs.get("data_format", "channels_last") != "channels_last":
-                raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} is channels_first; glassnet is channels_last.")
-            model.add(cls.from_config(kwargs))
-        if not model.built:
-            build = config.get("build_config", {}).get("input_shape")
-            if build is None:
-                raise ModelFileError(f"{path!r}: the model has no input shape to build from.")
-            model.build(tuple(build))
+        model = _model_from_keras(config, path, custom_objects)
+    # The weights are stored by layer, in the order of the file's own list of layers.
+    listed = config["config"]["layers"]
+    by_name = {layer.name: layer for layer in model.layers}
+    if config["class_name"] == "Functional":
+        layers = [by_name[spec.get("name", spec["config"].get("name"))] for spec in listed]
+    else:
+        layers = model.layers
     with h5py.File(io.BytesIO(weights_bytes), "r") as store:
-        for key, layer in zip(_layer_keys(model), model.layers):
+        for key, layer in zip(_layer_keys(layers), layers):
             if not layer.weights:
                 continue
             group = store.get(f"layers/{key}/vars")

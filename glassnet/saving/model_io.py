@@ -37,10 +37,31 @@ def _deserialize_metric(config):
 def _compile_config(model) -> dict | None:
     if not model.compiled:
         return None
-    return {"optimizer": optimizers_module.serialize(model.optimizer),
-            "loss": None if model.loss is None else losses_module.serialize(model.loss),
+    config = {"optimizer": optimizers_module.serialize(model.optimizer)}
+    if model._several_outputs():
+        return {**config, "loss": [None if loss is None else losses_module.serialize(loss) for loss in model.loss],
+                "loss_weights": list(model._loss_weights),
+                "metrics": [[_serialize_metric(m) for m in ids] for ids in model._output_metric_ids],
+                "weighted_metrics": []}
+    return {**config, "loss": None if model.loss is None else losses_module.serialize(model.loss),
             "metrics": [_serialize_metric(m) for m in model._metric_identifiers],
             "weighted_metrics": [_serialize_metric(m) for m in model._weighted_metric_identifiers]}
+
+
+def _compile_from(model, config: dict) -> None:
+    def loss_of(value):
+        return None if value is None else losses_module.deserialize(value)
+
+    def metrics_of(values):
+        return [_deserialize_metric(m) for m in values]
+
+    optimizer = optimizers_module.deserialize(config["optimizer"])
+    if model._several_outputs():
+        model.compile(optimizer=optimizer, loss=[loss_of(l) for l in config["loss"]],
+                      loss_weights=config.get("loss_weights"), metrics=[metrics_of(m) for m in config["metrics"]])
+        return
+    model.compile(optimizer=optimizer, loss=loss_of(config["loss"]), metrics=metrics_of(config.get("metrics", [])),
+                  weighted_metrics=metrics_of(config.get("weighted_metrics", [])))
 
 
 def save_model(model, path, include_optimizer: bool = True) -> None:
@@ -67,14 +88,26 @@ def save_model(model, path, include_optimizer: bool = True) -> None:
 
 
 def _build_model(config: dict, custom_objects):
-    from ..models import Sequential
+    """The model a file's config describes: Sequential and Functional by glassnet, a subclassed
+    model by its class in ``custom_objects`` (a file never names code to import)."""
+    from ..models import Functional, Model, Sequential
     model_spec = config.get("model", {})
-    if model_spec.get("class_name") != "Sequential":
-        raise ModelFileError(f"Unknown model class {model_spec.get('class_name')!r}; glassnet saves Sequential models.")
+    class_name = model_spec.get("class_name")
     with grandom.preserved_state():
-        model = Sequential.from_config(model_spec["config"], custom_objects)
+        if class_name == "Sequential":
+            model = Sequential.from_config(model_spec["config"], custom_objects)
+        elif class_name == "Functional":
+            model = Functional.from_config(model_spec["config"], custom_objects)
+        else:
+            cls = (custom_objects or {}).get(class_name)
+            if not (isinstance(cls, type) and issubclass(cls, Model)):
+                raise ModelFileError(
+                    f"The file holds a model of class {class_name!r}, a subclass of Model: pass the class when "
+                    f"loading, load_model(path, custom_objects={{{class_name!r}: {class_name}}}).")
+            model = cls.from_config(model_spec["config"])
         if not model.built:
-            model.build(tuple(config["input_shape"]))
+            shape = config["input_shape"]
+            model.build(tuple(shape) if not shape or not isinstance(shape[0], list) else [tuple(s) for s in shape])
     return model
 
 
@@ -94,7 +127,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     ``ModelFileError`` naming the file and what is wrong with it."""
     from .keras_format import is_keras_file, load_keras
     if is_keras_file(path):
-        return load_keras(path)
+        return load_keras(path, custom_objects)
     reader = ArchiveReader(path)
     try:
         return _load_from(reader, custom_objects, compile)
@@ -116,10 +149,7 @@ def _load_from(reader: ArchiveReader, custom_objects, compile: bool):
     model.set_weights(reader.read_arrays("weights", config["weights"]))
     compile_config = config.get("compile")
     if compile and compile_config:
-        model.compile(optimizer=optimizers_module.deserialize(compile_config["optimizer"]),
-                      loss=None if compile_config["loss"] is None else losses_module.deserialize(compile_config["loss"]),
-                      metrics=[_deserialize_metric(m) for m in compile_config.get("metrics", [])],
-                      weighted_metrics=[_deserialize_metric(m) for m in compile_config.get("weighted_metrics", [])])
+        _compile_from(model, compile_config)
         state = config.get("optimizer_state")
         if state:
             slots = reader.read_arrays("optimizer", state["slots"])

@@ -18,7 +18,13 @@ import glassnet as keras
 
 pytest.importorskip("h5py", reason=".keras files need h5py (pip install h5py)")
 
-SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "keras_reference" / "keras_roundtrip.py"
+TOOLS = Path(__file__).resolve().parents[2] / "tools" / "keras_reference"
+SCRIPT = TOOLS / "keras_roundtrip.py"
+sys.path.insert(0, str(TOOLS))
+from graph_models import GRAPHS, graph_inputs  # noqa: E402
+
+SEQUENTIAL = ["mlp", "cnn", "all"]
+KINDS = SEQUENTIAL + sorted(GRAPHS)
 
 
 def keras_python():
@@ -34,6 +40,12 @@ def keras_python():
 def glassnet_model(kind):
     L = keras.layers
     keras.utils.set_random_seed(2)
+    if kind in GRAPHS:
+        model = GRAPHS[kind](keras)
+        if kind == "residual_cnn":
+            model.compile("adam", "sparse_categorical_crossentropy")
+            model.fit(inputs(kind), np.arange(8) % 5, epochs=1, verbose=0)
+        return model
     if kind == "all":
         return keras.Sequential([keras.Input((12, 12, 2)), L.ZeroPadding2D(1), L.Conv2D(4, 3, padding="same", activation="relu"),
                                  L.UpSampling2D(2), L.AveragePooling2D(2), L.SpatialDropout2D(0.1), L.Activation("tanh"),
@@ -53,37 +65,62 @@ def glassnet_model(kind):
 
 
 def inputs(kind):
+    rng = np.random.default_rng(3)
+    if kind in GRAPHS:
+        arrays = graph_inputs(kind, rng)
+        return arrays if len(arrays) > 1 else arrays[0]
     shape = {"mlp": (8, 28, 28), "cnn": (8, 28, 28, 1), "all": (8, 12, 12, 2)}[kind]
-    return np.random.default_rng(3).random(shape, dtype=np.float32)
+    return rng.random(shape, dtype=np.float32)
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn", "all"])
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def save_arrays(path, value):
+    np.savez(path, *as_list(value))
+
+
+def load_arrays(path):
+    with np.load(path) as stored:
+        return [stored[f"arr_{i}"] for i in range(len(stored.files))]
+
+
+def assert_outputs_close(actual, expected, atol):
+    actual, expected = as_list(actual), as_list(expected)
+    assert len(actual) == len(expected)
+    for a, e in zip(actual, expected):
+        np.testing.assert_allclose(a, e, atol=atol)
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_glassnet_keras_file_round_trip_in_glassnet(tmp_path, kind):
     model = glassnet_model(kind)
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
     x = inputs(kind)
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
+    assert_outputs_close(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn", "all"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_glassnet_to_keras(tmp_path, kind):
     python = keras_python()
     model = glassnet_model(kind)
     model.save(tmp_path / "m.keras")
     x = inputs(kind)
-    np.save(tmp_path / "x.npy", x)
-    subprocess.run([python, str(SCRIPT), "load", str(tmp_path / "m.keras"), str(tmp_path / "x.npy"),
-                    str(tmp_path / "y.npy")], check=True, capture_output=True)
-    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), model.predict(x, verbose=0), atol=1e-5)
+    save_arrays(tmp_path / "x.npz", x)
+    subprocess.run([python, str(SCRIPT), "load", str(tmp_path / "m.keras"), str(tmp_path / "x.npz"),
+                    str(tmp_path / "y.npz")], check=True, capture_output=True)
+    assert_outputs_close(load_arrays(tmp_path / "y.npz"), model.predict(x, verbose=0), atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["mlp", "cnn", "all"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_keras_to_glassnet(tmp_path, kind):
     python = keras_python()
     x = inputs(kind)
-    np.save(tmp_path / "x.npy", x)
-    subprocess.run([python, str(SCRIPT), "save", kind, str(tmp_path / "k.keras"), str(tmp_path / "x.npy"),
-                    str(tmp_path / "y.npy")], check=True, capture_output=True)
+    save_arrays(tmp_path / "x.npz", x)
+    subprocess.run([python, str(SCRIPT), "save", kind, str(tmp_path / "k.keras"), str(tmp_path / "x.npz"),
+                    str(tmp_path / "y.npz")], check=True, capture_output=True)
     model = keras.models.load_model(tmp_path / "k.keras")
-    np.testing.assert_allclose(model.predict(x, verbose=0), np.load(tmp_path / "y.npy"), atol=1e-5)
+    assert_outputs_close(model.predict(x, verbose=0), load_arrays(tmp_path / "y.npz"), atol=1e-5)

@@ -1,5 +1,8 @@
 """glassnet -> ONNX -> onnxruntime gives the same predictions, for every layer glassnet has."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -8,6 +11,8 @@ from glassnet import layers
 
 pytest.importorskip("onnx", reason="ONNX export needs onnx (pip install onnx)")
 onnxruntime = pytest.importorskip("onnxruntime", reason="running the exported file needs onnxruntime")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "keras_reference"))
+from graph_models import GRAPHS, graph_inputs  # noqa: E402
 
 
 def run_onnx(path, x):
@@ -52,3 +57,40 @@ def test_onnx_matches_glassnet(tmp_path, kind):
     trained(model, x, np.arange(16) % 10)
     keras.export.to_onnx(model, tmp_path / "model.onnx")
     np.testing.assert_allclose(run_onnx(tmp_path / "model.onnx", x), model.predict(x, verbose=0), atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", sorted(GRAPHS))
+def test_onnx_of_functional_graphs_matches_glassnet(tmp_path, kind):
+    """Two inputs and two outputs, a shared layer, every merge layer; a residual CNN block."""
+    keras.utils.set_random_seed(0)
+    model = GRAPHS[kind](keras)
+    xs = graph_inputs(kind, np.random.default_rng(2))
+    keras.export.to_onnx(model, tmp_path / "graph.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "graph.onnx"), providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+    expected = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    expected = expected if isinstance(expected, list) else [expected]
+    got = session.run(None, dict(zip(names, xs)))
+    assert names == (["a", "b"] if len(xs) > 1 else ["input"])
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, atol=1e-5)
+
+
+def test_dot_with_normalize_and_3d_axes_exports(tmp_path):
+    a, b = keras.Input((3, 4)), keras.Input((3, 5))
+    cosine = layers.Dot(axes=1, normalize=True)([a, b])  # (batch, 4, 5)
+    model = keras.Model([a, b], layers.Flatten()(cosine))
+    rng = np.random.default_rng(0)
+    xs = [rng.normal(size=(6, 3, 4)).astype(np.float32), rng.normal(size=(6, 3, 5)).astype(np.float32)]
+    keras.export.to_onnx(model, tmp_path / "dot.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "dot.onnx"), providers=["CPUExecutionProvider"])
+    got = session.run(None, dict(zip([i.name for i in session.get_inputs()], xs)))[0]
+    np.testing.assert_allclose(got, model.predict(xs, verbose=0), atol=1e-5)
+
+
+def test_python_code_in_a_graph_is_refused_by_name(tmp_path):
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, layers.Lambda(lambda t: t + 1, name="plus_one")(inputs))
+    with pytest.raises(ValueError, match="'plus_one' \\(Lambda\\) runs Python code"):
+        keras.export.to_onnx(model, tmp_path / "x.onnx")
+    assert not (tmp_path / "x.onnx").exists()

@@ -1,0 +1,125 @@
+"""A functional model as a config, and back, in Keras 3's layout.
+
+    {"name": ..., "trainable": true,
+     "layers": [{"class_name": "Dense", "config": {...}, "name": "dense",
+                 "inbound_nodes": [{"args": [<tensor>], "kwargs": {}}]}, ...],
+     "input_layers": [["input", 0, 0]], "output_layers": [["dense", 0, 0]]}
+
+A ``<tensor>`` is ``{"class_name": "__keras_tensor__", "config": {"shape", "dtype",
+"keras_history": [layer name, node index, tensor index]}}``: the ``tensor index``-th output of
+the layer's ``node index``-th call. A layer given a list (Add, Concatenate) has the list as its
+first argument. glassnet's own files and Keras's ``.keras`` files share this layout and differ
+only in how one layer is written (``layer_entry`` / ``make_layer``).
+"""
+
+from __future__ import annotations
+
+
+def _node_indices(model) -> dict:
+    """id(node) -> its index among the calls of its layer that belong to ``model``."""
+    nodes = [t.node for t in model.inputs] + list(model._nodes)
+    count: dict = {}
+    indices = {}
+    for node in nodes:
+        key = id(node.layer)
+        indices[id(node)] = count.get(key, 0)
+        count[key] = indices[id(node)] + 1
+    return indices
+
+
+def graph_config(model, layer_entry) -> dict:
+    """The config of functional ``model``; ``layer_entry(layer)`` gives a layer's class and config."""
+    from ..layers.core import Lambda, OpLayer
+    from ..layers.input_layer import InputLayer
+    indices = _node_indices(model)
+
+    def history(tensor):
+        return [tensor.node.layer.name, indices[id(tensor.node)], tensor.index]
+
+    def tensor_config(tensor):
+        return {"class_name": "__keras_tensor__",
+                "config": {"shape": list(tensor.shape), "dtype": tensor.dtype.name, "keras_history": history(tensor)}}
+
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, (OpLayer, Lambda)):
+            what = f'the op "{layer.name}"' if isinstance(layer, OpLayer) else f'the Lambda layer "{layer.name}"'
+            raise ValueError(f'Model "{model.name}" cannot be saved: {what} holds Python code, which a model file '
+                             "does not carry. Write it as a Layer subclass with call() (and get_config()), and pass "
+                             "it in custom_objects= when loading.")
+        calls = [] if isinstance(layer, InputLayer) else [n for n in layer._inbound_nodes if id(n) in indices]
+        entry = dict(layer_entry(layer))
+        entry["name"] = layer.name
+        entry["inbound_nodes"] = [
+            {"args": [[tensor_config(t) for t in node.inputs]] if node.list_input else [tensor_config(node.inputs[0])],
+             "kwargs": {}} for node in calls]
+        layers.append(entry)
+
+    def structure(tensors, kind, keys):
+        if kind == "dict":
+            return {key: history(t) for key, t in zip(keys, tensors)}
+        if kind == "single":
+            return history(tensors[0])
+        return [history(t) for t in tensors]
+
+    return {"name": model.name, "trainable": True, "layers": layers,
+            "input_layers": structure(model._inputs, model._input_kind, model.input_names),
+            "output_layers": structure(model._outputs, model._output_kind, model.output_names)}
+
+
+def _history_of(value, where: str):
+    if (isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"):
+        value = value["config"]["keras_history"]
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)):
+        raise ValueError(f"{where}: expected a tensor reference [layer name, node index, tensor index], "
+                         f"received {value!r}")
+    return value[0], int(value[1]), int(value[2])
+
+
+def model_from_graph_config(config: dict, make_layer):
+    """A Functional model from ``config``: each layer made by ``make_layer(entry)``, then called
+    on the tensors its ``inbound_nodes`` name, in an order where every call's inputs exist."""
+    from .functional import Functional
+    made, outputs, pending = {}, {}, []
+    for entry in config["layers"]:
+        layer = make_layer(entry)
+        name = entry.get("name", layer.name)
+        made[name] = layer
+        if type(layer).__name__ == "InputLayer":
+            outputs[(name, 0)] = layer._inbound_nodes[0].outputs
+        for index, node in enumerate(entry.get("inbound_nodes", [])):
+            pending.append((name, index, node))
+
+    def tensor(reference, where):
+        name, node_index, tensor_index = _history_of(reference, where)
+        found = outputs.get((name, node_index))
+        return None if found is None else found[tensor_index]
+
+    while pending:
+        waiting = []
+        for name, index, node in pending:
+            where = f'layer "{name}", call {index}'
+            args = node["args"]
+            list_input = isinstance(args[0], list)
+            references = args[0] if list_input else [args[0]]
+            inputs = [tensor(r, where) for r in references]
+            if any(t is None for t in inputs):
+                waiting.append((name, index, node))
+                continue
+            result = made[name](inputs if list_input else inputs[0])
+            outputs[(name, index)] = result if isinstance(result, list) else [result]
+        if len(waiting) == len(pending):
+            names = sorted({name for name, _, _ in waiting})
+            raise ValueError(f"The model config calls layers {names} on tensors that no layer makes.")
+        pending = waiting
+
+    def structure(value, what):
+        if isinstance(value, dict):
+            return {key: tensor(v, what) for key, v in value.items()}
+        if isinstance(value, list) and value and isinstance(value[0], (list, dict)):
+            return [tensor(v, what) for v in value]
+        return tensor(value, what)
+
+    inputs = structure(config["input_layers"], "input_layers")
+    model_outputs = structure(config["output_layers"], "output_layers")
+    return Functional(inputs, model_outputs, name=config.get("name"))
