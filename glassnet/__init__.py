@@ -10,7 +10,7 @@ initializers, regularizers, callbacks, utils, datasets; plus testing (gradient c
 import importlib
 
 from . import (activations, callbacks, config, engine, initializers, layers, losses, metrics, models, ops,
-               optimizers, regularizers, testing, utils)
+               optimizers, random, regularizers, testing, utils)
 from .layers import Input
 from .models import Model, Sequential
 
@@ -27,4 +27,4 @@ def __getattr__(name):
 
 
 __all__ = ["Input", "Model", "Sequential", "ops", "activations", "callbacks", "config", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "regularizers", "testing", "utils", "datasets"]
+           "metrics", "models", "optimizers", "random", "regularizers", "testing", "utils", "datasets"]

@@ -225,6 +225,12 @@ class Layer:
         self.parameters.append(parameter)
         return parameter
 
+    def add_loss(self, loss) -> None:
+        """Add ``loss`` (a scalar, or an array that is summed) to the model's loss, from inside
+        ``call``, as Keras's activity-regularization idiom does. Written with ops, it trains."""
+        from ..ops.tape import add_loss
+        add_loss(loss)
+
     @property
     def _saved(self):
         """What the current call's forward kept for its backward (on the call's context)."""
@@ -378,6 +384,11 @@ class Layer:
                     f'Layer "{self.name}": weight "{parameter.name}" has shape {parameter.shape}, '
                     f"received an array of shape {value.shape}.")
             parameter.value[...] = value
+
+    # Keras 3's names for the same lists
+    variables = property(lambda self: self.weights)
+    trainable_variables = property(lambda self: self.trainable_weights)
+    non_trainable_variables = property(lambda self: self.non_trainable_weights)
 
     def count_params(self) -> int:
         if not self.built:

@@ -29,6 +29,7 @@ from ..engine import data as data_module
 from ..engine import threads as threads_module
 from ..utils import random as grandom
 from ..utils.naming import to_snake_case, unique_name
+from ..ops.tape import collecting_losses
 from ..utils.auto_config import record_arguments
 from .subclassed import SubclassedEngine
 
@@ -314,15 +315,22 @@ class Model(SubclassedEngine):
         return activation is not None and isinstance(activation, self.loss.fuses_with) and not self.loss.from_logits
 
     # -- one step ------------------------------------------------------------------------------
+    def _forward_with_losses(self, x, training: bool):
+        """The forward pass and the sum of what its layers gave ``add_loss`` (0.0 if nothing)."""
+        with collecting_losses() as added:
+            y = self._forward(x, training=training)
+        return y, sum(added)
+
     def _train_step(self, x, y, sample_weight, flat: FlatParameters, fused: bool):
         """Forward, loss, backward, update; returns (loss, y_pred). The update is skipped when
         the loss is not finite, so the weights from before the step are kept."""
-        y_pred = self._forward(x, training=True)
+        y_pred, added = self._forward_with_losses(x, training=True)
         if fused:
             logits = self.output_layer.preactivation
             loss, grad = self.loss.value_and_gradient(y, logits, sample_weight, logits=True)
         else:
             loss, grad = self.loss.value_and_gradient(y, y_pred, sample_weight)
+        loss += added
         if flat.regularized:
             loss += flat.regularization_penalty()
         if not math.isfinite(loss):
@@ -503,13 +511,13 @@ class Model(SubclassedEngine):
         loss_total = 0.0
         slices = data_module.batch_slices(len(x), batch_size)
         for step, batch in enumerate(slices):
-            y_pred = self._forward(x[batch], training=False)
+            y_pred, added = self._forward_with_losses(x[batch], training=False)
             yb, wb = y[batch], None if weights is None else weights[batch]
             source = self.output_layer.preactivation if fused else y_pred
             values = self.loss.per_sample(yb, source, logits=fused or self.loss.from_logits)
             if wb is not None:
                 values = values * wb.reshape((-1,) + (1,) * (values.ndim - 1))
-            loss_total += float(values.sum()) / (values.size / len(yb))
+            loss_total += float(values.sum()) / (values.size / len(yb)) + added * len(yb)
             for metric, weighted in metrics:
                 metric.update_state(yb, y_pred, wb if weighted else None)
             if progbar is not None:
@@ -671,8 +679,9 @@ class Model(SubclassedEngine):
         totals, seen = np.zeros(1 + len(self.output_names)), 0
         for step, (xb, yb, wb) in enumerate(batches):
             hooks.call("on_train_batch_begin", step, {})
-            outputs = self._forward(xb, training=True)
+            outputs, added = self._forward_with_losses(xb, training=True)
             loss, values, grads, flags = self._losses_and_grads(yb, outputs, wb)
+            loss += added
             if flat.regularized:
                 loss += flat.regularization_penalty()
             if not math.isfinite(loss):
@@ -704,8 +713,9 @@ class Model(SubclassedEngine):
         slices = data_module.batch_slices(n, batch_size)
         for step, batch in enumerate(slices):
             xb, yb, wb = data_module.split_rows((x, y, weights), batch)
-            outputs = self._forward(xb, training=False)
+            outputs, added = self._forward_with_losses(xb, training=False)
             loss, values, _, _ = self._losses_and_grads(yb, outputs, wb)
+            loss += added
             totals += np.array([loss] + values) * (batch.stop - batch.start)
             for metrics, target, output in zip(metric_objects, yb, outputs):
                 for metric, _ in metrics:
@@ -772,6 +782,11 @@ class Model(SubclassedEngine):
     def metrics_names(self) -> list[str]:
         """As Keras 3 reports them: ``["loss", "compile_metrics"]`` once compiled with metrics."""
         return ["loss", "compile_metrics"] if self._metric_identifiers or self._weighted_metric_identifiers else ["loss"]
+
+    # Keras 3's names for the same lists
+    variables = property(lambda self: self.weights)
+    trainable_variables = property(lambda self: self.trainable_weights)
+    non_trainable_variables = property(lambda self: self.non_trainable_weights)
 
     def count_params(self) -> int:
         self._require_built("count_params()")

@@ -89,6 +89,11 @@ class SubclassedEngine:
         for parameter in self.trainable_weights:
             parameter.grad[...] = totals.get(id(parameter), 0)
 
+    def add_loss(self, loss) -> None:
+        """Add ``loss`` to the model's loss from inside ``call`` (see Layer.add_loss)."""
+        from ..ops.tape import add_loss
+        add_loss(loss)
+
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
         from .summary import print_summary
         self._require_built("summary()")

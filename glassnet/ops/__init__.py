@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from .elementwise import (abs, absolute, add, ceil, clip, cos, divide, equal, exp, expm1, floor, greater,  # noqa: A004
-                          greater_equal, less, less_equal, log, log1p, logical_and, logical_not, logical_or,
-                          maximum, minimum, multiply, negative, not_equal, power, reciprocal, round, rsqrt, sign,
-                          sin, sqrt, square, subtract, true_divide, where)
+from .composite import (array, binary_crossentropy, categorical_crossentropy, copy, dtype, hstack, is_tensor,
+                        moments, normalize, outer, sort, sparse_categorical_crossentropy, tensordot, top_k, unstack,
+                        vstack)
+from .elementwise import (abs, absolute, add, arccos, arcsin, arctan, ceil, clip, cos, cosh, divide, equal, erf,  # noqa: A004
+                          exp, exp2, expm1, floor, floor_divide, greater, greater_equal, hard_sigmoid, isfinite, isinf,
+                          isnan, less, less_equal, log, log1p, log2, log10, log_sigmoid, logical_and, logical_not,
+                          logical_or, logical_xor, maximum, minimum, mod, multiply, nan_to_num, negative, not_equal,
+                          power, reciprocal, relu6, round, rsqrt, sign, sin, sinh, softsign, sqrt, square,
+                          stop_gradient, subtract, tan, true_divide, where)
 from .function import Function, apply
 from .nn import (elu, gelu, leaky_relu, log_softmax, logsumexp, one_hot, relu, selu, sigmoid, silu, softmax,
                  softplus, swish, tanh)
-from .structure import (amax, amin, argmax, argmin, broadcast_to, cast, concatenate, dot, einsum, expand_dims,
-                        getitem, matmul, max, mean, min, norm, reshape, split, squeeze, stack, std, sum,  # noqa: A004
-                        transpose, var)
+from .structure import (all, amax, amin, any, argmax, argmin, argsort, broadcast_to, cast, concatenate,  # noqa: A004
+                        count_nonzero, cumsum, dot, einsum, expand_dims, flip, getitem, matmul, max, mean, min, norm,
+                        pad, prod, repeat, reshape, roll, split, squeeze, stack, std, sum, take_along_axis, tile,
+                        transpose, tril, triu, var)
 from .tape import Tape, Tensor
 
 

@@ -131,6 +131,45 @@ Abs = _unary("Abs", np.abs, lambda x, y: np.sign(x), "|x|; d/dx = sign x")
 Sin = _unary("Sin", np.sin, lambda x, y: np.cos(x), "sin x")
 Cos = _unary("Cos", np.cos, lambda x, y: -np.sin(x), "cos x")
 Reciprocal = _unary("Reciprocal", np.reciprocal, lambda x, y: -y * y, "1/x; d/dx = -1/x^2")
+Tan = _unary("Tan", np.tan, lambda x, y: 1.0 + y * y, "tan x; d/dx = 1 + tan^2 x")
+Sinh = _unary("Sinh", np.sinh, lambda x, y: np.cosh(x), "sinh x")
+Cosh = _unary("Cosh", np.cosh, lambda x, y: np.sinh(x), "cosh x")
+Arctan = _unary("Arctan", np.arctan, lambda x, y: 1.0 / (1.0 + x * x), "arctan x")
+Arcsin = _unary("Arcsin", np.arcsin, lambda x, y: 1.0 / np.sqrt(1.0 - x * x), "arcsin x")
+Arccos = _unary("Arccos", np.arccos, lambda x, y: -1.0 / np.sqrt(1.0 - x * x), "arccos x")
+Log2 = _unary("Log2", np.log2, lambda x, y: 1.0 / (x * np.log(2.0)), "log2 x")
+Log10 = _unary("Log10", np.log10, lambda x, y: 1.0 / (x * np.log(10.0)), "log10 x")
+Exp2 = _unary("Exp2", np.exp2, lambda x, y: y * np.log(2.0), "2^x")
+Erf = _unary("Erf", lambda x: _erf(x), lambda x, y: 2.0 / np.sqrt(np.pi) * np.exp(-x * x), "erf x; d/dx = 2/sqrt(pi) e^(-x^2)")
+Relu6 = _unary("Relu6", lambda x: np.clip(x, 0, 6), lambda x, y: (x > 0) & (x < 6), "min(max(x, 0), 6)")
+HardSigmoid = _unary("HardSigmoid", lambda x: np.clip(x / 6 + 0.5, 0, 1), lambda x, y: ((x > -3) & (x < 3)) / 6.0,
+                     "relu6(x + 3) / 6, as Keras 3")
+LogSigmoid = _unary("LogSigmoid", lambda x: -np.logaddexp(0, -x), lambda x, y: 1.0 - np.exp(y),
+                    "log sigmoid(x) = -softplus(-x); d/dx = 1 - sigmoid(x)")
+Softsign = _unary("Softsign", lambda x: x / (1 + np.abs(x)), lambda x, y: 1.0 / np.square(1 + np.abs(x)),
+                  "x / (1 + |x|)")
+
+
+class NanToNum(Function):
+    """NaN to ``nan``, infinities to ``posinf``/``neginf`` (the largest floats by default);
+    the gradient passes where x was finite."""
+
+    @staticmethod
+    def forward(ctx, x, nan=0.0, posinf=None, neginf=None):
+        ctx.save(np.isfinite(x))
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        (finite,) = ctx.saved
+        return (g * finite,)
+
+
+def _erf(x):
+    """erf, vectorised (math.erf per element; NumPy has no erf of its own)."""
+    import math
+    x = np.asarray(x)
+    return np.vectorize(math.erf, otypes=[x.dtype if x.dtype.kind == "f" else np.float64])(x)
 
 
 class _Constant(Function):
@@ -150,6 +189,10 @@ Equal, NotEqual, Greater, GreaterEqual, Less, LessEqual = (
 LogicalAnd, LogicalOr, LogicalNot = (_constant(n, f) for n, f in (("LogicalAnd", np.logical_and),
                                                                    ("LogicalOr", np.logical_or),
                                                                    ("LogicalNot", np.logical_not)))
+LogicalXor, IsNan, IsInf, IsFinite, FloorDivide, Mod = (
+    _constant(n, f) for n, f in (("LogicalXor", np.logical_xor), ("IsNan", np.isnan), ("IsInf", np.isinf),
+                                 ("IsFinite", np.isfinite), ("FloorDivide", np.floor_divide), ("Mod", np.mod)))
+StopGradient = _constant("StopGradient", lambda x: np.array(x, copy=True))
 
 
 def add(x1, x2): return apply(Add, x1, x2)
@@ -187,6 +230,30 @@ def less_equal(x1, x2): return apply(LessEqual, x1, x2)
 def logical_and(x1, x2): return apply(LogicalAnd, x1, x2)
 def logical_or(x1, x2): return apply(LogicalOr, x1, x2)
 def logical_not(x): return apply(LogicalNot, x)
+
+
+def tan(x): return apply(Tan, x)
+def sinh(x): return apply(Sinh, x)
+def cosh(x): return apply(Cosh, x)
+def arctan(x): return apply(Arctan, x)
+def arcsin(x): return apply(Arcsin, x)
+def arccos(x): return apply(Arccos, x)
+def log2(x): return apply(Log2, x)
+def log10(x): return apply(Log10, x)
+def exp2(x): return apply(Exp2, x)
+def erf(x): return apply(Erf, x)
+def relu6(x): return apply(Relu6, x)
+def hard_sigmoid(x): return apply(HardSigmoid, x)
+def log_sigmoid(x): return apply(LogSigmoid, x)
+def softsign(x): return apply(Softsign, x)
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None): return apply(NanToNum, x, nan=nan, posinf=posinf, neginf=neginf)
+def logical_xor(x1, x2): return apply(LogicalXor, x1, x2)
+def isnan(x): return apply(IsNan, x)
+def isinf(x): return apply(IsInf, x)
+def isfinite(x): return apply(IsFinite, x)
+def floor_divide(x1, x2): return apply(FloorDivide, x1, x2)
+def mod(x1, x2): return apply(Mod, x1, x2)
+def stop_gradient(variable): return apply(StopGradient, variable)
 
 
 true_divide = divide

@@ -231,6 +231,144 @@ ArgMin = type("ArgMin", (_Indices,), {"forward": staticmethod(
     lambda ctx, x, axis=None, keepdims=False: np.argmin(x, axis=axis, keepdims=keepdims))})
 
 
+class CumSum(Function):
+    @staticmethod
+    def forward(ctx, x, axis=None):
+        ctx.shape, ctx.axis = np.shape(x), axis
+        return np.cumsum(x, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        # y_j = sum_{i<=j} x_i, so dL/dx_i = sum_{j>=i} dL/dy_j: a cumulative sum from the end.
+        if ctx.axis is None:
+            return (np.cumsum(g[::-1])[::-1].reshape(ctx.shape),)
+        return (np.flip(np.cumsum(np.flip(g, ctx.axis), axis=ctx.axis), ctx.axis),)
+
+
+class Prod(Function):
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        y = np.prod(x, axis=axis, keepdims=True)
+        ctx.save(x, y)
+        ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
+        return y if keepdims else (np.squeeze(y, axis=axis) if axis is not None else y.reshape(()))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved
+        # d(prod)/dx_i = prod / x_i, counted without x_i where x_i is 0
+        others = np.where(x != 0, y / np.where(x != 0, x, 1), _prod_without(x, ctx.axis))
+        return (others * _keep_axes(g, ctx),)
+
+
+def _prod_without(x, axis):
+    """For each x_i: the product of the others along ``axis`` (used where x_i is 0)."""
+    x = np.asarray(x)
+    flat_axis = None if axis is None else axis
+    moved = x.reshape(-1) if flat_axis is None else np.moveaxis(x, flat_axis, -1)
+    result = np.empty_like(moved)
+    for i in range(moved.shape[-1]):
+        result[..., i] = np.prod(np.delete(moved, i, axis=-1), axis=-1)
+    return result.reshape(x.shape) if flat_axis is None else np.moveaxis(result, -1, flat_axis)
+
+
+class Tile(Function):
+    @staticmethod
+    def forward(ctx, x, repeats):
+        ctx.shape = np.shape(x)
+        return np.tile(x, repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        # Each copy of x got its own gradient: reshape into (copies, size) pairs and add them.
+        shape = (1,) * (g.ndim - len(ctx.shape)) + tuple(ctx.shape)
+        pairs = [d for size, full in zip(shape, g.shape) for d in (full // size, size)]
+        summed = g.reshape(pairs).sum(axis=tuple(range(0, len(pairs), 2)))
+        return (summed.reshape(ctx.shape),)
+
+
+class Repeat(Function):
+    @staticmethod
+    def forward(ctx, x, repeats, axis=None):
+        ctx.shape, ctx.repeats, ctx.axis = np.shape(x), repeats, axis
+        return np.repeat(x, repeats, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        axis = 0 if ctx.axis is None else ctx.axis % len(ctx.shape)
+        size = int(np.prod(ctx.shape)) if ctx.axis is None else ctx.shape[axis]
+        starts = np.concatenate([[0], np.cumsum(np.broadcast_to(ctx.repeats, (size,)))[:-1]])
+        return (np.add.reduceat(g, starts, axis=axis).reshape(ctx.shape),)
+
+
+class Pad(Function):
+    @staticmethod
+    def forward(ctx, x, pad_width, mode="constant", constant_values=0):
+        if mode != "constant":
+            raise ValueError(f"ops.pad: glassnet pads with mode='constant', received mode={mode!r}")
+        ctx.pad = np.broadcast_to(np.asarray(pad_width), (np.ndim(x), 2))
+        return np.pad(x, ctx.pad, constant_values=constant_values)
+
+    @staticmethod
+    def backward(ctx, g):
+        key = tuple(builtins.slice(before, size - after) for (before, after), size in zip(ctx.pad, g.shape))
+        return (g[key],)
+
+
+class Flip(Function):
+    @staticmethod
+    def forward(ctx, x, axis=None):
+        ctx.axis = axis
+        return np.flip(x, axis)
+
+    backward = staticmethod(lambda ctx, g: (np.flip(g, ctx.axis),))
+
+
+class Roll(Function):
+    @staticmethod
+    def forward(ctx, x, shift, axis=None):
+        ctx.shift, ctx.axis = shift, axis
+        return np.roll(x, shift, axis)
+
+    backward = staticmethod(lambda ctx, g: (np.roll(g, np.negative(ctx.shift), ctx.axis),))
+
+
+class TakeAlongAxis(Function):
+    """x's values at ``indices`` along ``axis``; the gradient goes back to where each came from."""
+
+    @staticmethod
+    def forward(ctx, x, indices, axis=None):
+        indices = np.asarray(indices)
+        ctx.shape, ctx.indices, ctx.axis = np.shape(x), indices, axis
+        return np.take_along_axis(np.asarray(x), indices, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        grad = np.zeros(ctx.shape if ctx.axis is not None else (int(np.prod(ctx.shape)),), g.dtype)
+        axis = ctx.axis if ctx.axis is not None else 0
+        index = list(np.indices(ctx.indices.shape, sparse=True))
+        index[axis % grad.ndim] = ctx.indices
+        np.add.at(grad, tuple(index), g)
+        return grad.reshape(ctx.shape), None
+
+
+class Tril(Function):
+    @staticmethod
+    def forward(ctx, x, k=0, upper=False):
+        ctx.k, ctx.upper = k, upper
+        return (np.triu if upper else np.tril)(x, k)
+
+    backward = staticmethod(lambda ctx, g: ((np.triu if ctx.upper else np.tril)(g, ctx.k),))
+
+
+_constant_op = lambda name, function: type(name, (_Indices,), {"forward": staticmethod(  # noqa: E731
+    lambda ctx, *xs, **options: function(*xs, **options))})
+ArgSort = _constant_op("ArgSort", lambda x, axis=-1: np.argsort(x, axis=axis, kind="stable"))
+Any = _constant_op("Any", lambda x, axis=None, keepdims=False: np.any(x, axis=axis, keepdims=keepdims))
+All = _constant_op("All", lambda x, axis=None, keepdims=False: np.all(x, axis=axis, keepdims=keepdims))
+CountNonzero = _constant_op("CountNonzero", lambda x, axis=None: np.count_nonzero(x, axis=axis))
+
+
 def matmul(x1, x2): return apply(MatMul, x1, x2)
 def einsum(subscripts, *operands): return apply(Einsum, *operands, subscripts=subscripts)
 def reshape(x, newshape): return apply(Reshape, x, tuple(newshape) if not np.isscalar(newshape) else newshape)
@@ -292,3 +430,20 @@ def _key(key):
 def _raw(x):
     from .function import value_of
     return value_of(x)
+
+
+def cumsum(x, axis=None, dtype=None): return apply(CumSum, x, axis=axis)
+def prod(x, axis=None, keepdims=False, dtype=None): return apply(Prod, x, axis=_axis(axis), keepdims=keepdims)
+def tile(x, repeats): return apply(Tile, x, repeats=tuple(np.atleast_1d(repeats)))
+def repeat(x, repeats, axis=None): return apply(Repeat, x, repeats=repeats, axis=axis)
+def pad(x, pad_width, mode="constant", constant_values=None):
+    return apply(Pad, x, pad_width=pad_width, mode=mode, constant_values=constant_values or 0)
+def flip(x, axis=None): return apply(Flip, x, axis=axis)
+def roll(x, shift, axis=None): return apply(Roll, x, shift=shift, axis=axis)
+def take_along_axis(x, indices, axis=None): return apply(TakeAlongAxis, x, _raw(indices), axis=axis)
+def tril(x, k=0): return apply(Tril, x, k=k)
+def triu(x, k=0): return apply(Tril, x, k=k, upper=True)
+def argsort(x, axis=-1): return apply(ArgSort, x, axis=axis)
+def any(x, axis=None, keepdims=False): return apply(Any, x, axis=_axis(axis), keepdims=keepdims)  # noqa: A001
+def all(x, axis=None, keepdims=False): return apply(All, x, axis=_axis(axis), keepdims=keepdims)  # noqa: A001
+def count_nonzero(x, axis=None): return apply(CountNonzero, x, axis=_axis(axis))

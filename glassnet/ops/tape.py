@@ -15,6 +15,7 @@ entry whose backward is the layer's own ``backward``.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import numpy as np
@@ -73,6 +74,7 @@ class Tape:
         self.entries: list = []
         self.contexts = contexts  # a model's pool of layer-call contexts, reused step to step
         self.layer_calls = 0
+        self.losses: list = []    # add_loss tensors: each gets dL/dloss = 1 in backward
 
     def __enter__(self):
         if not hasattr(_active, "stack"):
@@ -115,8 +117,10 @@ class Tape:
 
     def backward(self, outputs, grads) -> dict:
         """Gradients {id(value): dL/dvalue} of every tracked input and Parameter, given
-        dL/doutput for each of ``outputs``."""
+        dL/doutput for each of ``outputs``; a loss added with ``add_loss`` adds to L itself."""
         totals: dict = {}
+        outputs = list(outputs) + self.losses
+        grads = list(grads) + [np.ones_like(loss.value) for loss in self.losses]
         for output, grad in zip(outputs, grads):
             if isinstance(output, Tensor) or self.tracks(output):
                 _accumulate(totals, output, grad)
@@ -140,6 +144,30 @@ class Tape:
                 if input_grad is not None and self.tracks(value):
                     _accumulate(totals, value, unbroadcast(np.asarray(input_grad), np.shape(_array(value))))
         return totals
+
+
+@contextlib.contextmanager
+def collecting_losses():
+    """The values given to ``add_loss`` while the block runs (one forward pass of a model),
+    as a list of floats that the model adds to its loss."""
+    stack = _active.__dict__.setdefault("loss_lists", [])
+    stack.append([])
+    try:
+        yield stack[-1]
+    finally:
+        stack.pop()
+
+
+def add_loss(loss) -> None:
+    """Keras's ``add_loss``: ``loss`` (summed when it is an array) joins the model's loss. Made
+    with ops inside ``call`` while training, it is a tape's tensor and its gradient flows back."""
+    from .function import value_of
+    tape = current_tape()
+    if tape is not None and isinstance(loss, Tensor) and loss.tape is tape:
+        tape.losses.append(loss)
+    lists = getattr(_active, "loss_lists", None)
+    if lists:
+        lists[-1].append(float(np.sum(value_of(loss))))
 
 
 def _array(value):

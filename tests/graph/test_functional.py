@@ -216,3 +216,64 @@ def test_graph_errors_name_layers_and_shapes():
         np.asarray(a)
     with pytest.raises(ValueError, match='2 inputs.*give x as a list of 2 arrays'):
         keras.Model([a, b], out).predict(np.zeros((2, 4)), verbose=0)
+
+
+class ActivityRegularization(layers.Layer):
+    """The Keras guide's add_loss idiom."""
+
+    def __init__(self, rate=1e-2, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(self.rate * ops.sum(ops.square(inputs)))
+        return inputs
+
+
+def test_add_loss_joins_the_loss_and_its_gradient_as_in_keras():
+    """Numbers from Keras 3.15.1 (JAX backend), the same program run with `import keras`
+    (2026-12-02): evaluate and train_on_batch 2.812217950820923, the weights after one SGD(0.1)
+    step below, then fit(batch_size=4, epochs=2, shuffle=False) losses [1.75392175, 1.34856701]."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 4)).astype(np.float32)
+    y = rng.normal(size=(8, 1)).astype(np.float32)
+    inputs = keras.Input((4,))
+    out = layers.Dense(1)(ActivityRegularization(0.1)(layers.Dense(3, activation="tanh")(inputs)))
+    model = keras.Model(inputs, out)
+    model.set_weights([rng.normal(size=(4, 3)).astype(np.float32), np.zeros(3, np.float32),
+                       rng.normal(size=(3, 1)).astype(np.float32), np.zeros(1, np.float32)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    assert model.evaluate(x, y, batch_size=8, verbose=0) == pytest.approx(2.812217950820923, rel=1e-6)
+    assert model.train_on_batch(x, y) == pytest.approx(2.812217950820923, rel=1e-6)
+    keras_bias_1 = [-0.002001000102609396, -0.0009660000214353204, -0.028714999556541443]
+    keras_kernel_2 = [[-0.10909900069236755], [0.6525530219078064], [-1.187432050704956]]
+    np.testing.assert_allclose(model.get_weights()[1], keras_bias_1, atol=2e-6)
+    np.testing.assert_allclose(model.get_weights()[2], keras_kernel_2, atol=2e-6)
+    np.testing.assert_allclose(model.get_weights()[3], [0.00468500005081296], atol=2e-6)
+    history = model.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
+    np.testing.assert_allclose(history.history["loss"], [1.7539217472076416, 1.348567008972168], rtol=1e-5)
+
+
+def test_add_loss_in_a_subclassed_models_call():
+    class Regularized(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def call(self, inputs):
+            outputs = self.dense(inputs)
+            self.add_loss(0.5 * ops.mean(ops.square(outputs)))
+            return outputs
+
+    keras.utils.set_random_seed(0)
+    model = Regularized()
+    x = np.random.default_rng(1).normal(size=(16, 3)).astype(np.float32)
+    model.compile("sgd", "mse")
+    plain = float(np.mean(np.square(model.predict(x, verbose=0))))  # targets are 0: mse = mean(out^2)
+    assert model.evaluate(x, np.zeros((16, 2), np.float32), verbose=0) == pytest.approx(1.5 * plain, rel=1e-5)
+    kernel = model.dense.kernel.value.copy()
+    model.train_on_batch(x, np.zeros((16, 2), np.float32))
+    # d/dW of 1.5 * mean(out^2): the added loss contributes a third of the step
+    outputs = x @ kernel  # the bias starts at zero
+    expected_grad = 1.5 * 2 * x.T @ outputs / outputs.size
+    np.testing.assert_allclose(model.dense.kernel.value, kernel - 0.01 * expected_grad, rtol=1e-4, atol=1e-6)

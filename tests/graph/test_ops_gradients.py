@@ -81,6 +81,45 @@ OPS = {
     "broadcast_to": lambda x, w: ops.broadcast_to(w, (1, 4)) * x,
     "cast": lambda x, w: ops.cast(x * w, "float64"),
     "used_twice": lambda x, w: x * w + ops.tanh(x * w) * x,
+    "tan": lambda x, w: ops.tan(0.3 * x * w),
+    "sinh_cosh": lambda x, w: ops.sinh(x * w) + ops.cosh(w * 0.5),
+    "arctan": lambda x, w: ops.arctan(x * w),
+    "arcsin_arccos": lambda x, w: ops.arcsin(0.9 * ops.tanh(x * w)) + ops.arccos(0.8 * ops.tanh(w)),
+    "log2_log10_exp2": lambda x, w: ops.log2(POSITIVE(x * w)) + ops.log10(POSITIVE(w)) * ops.exp2(x),
+    "erf": lambda x, w: ops.erf(x * w),
+    "relu6": lambda x, w: ops.relu6(4.0 * x * w + 3.0),
+    "hard_sigmoid": lambda x, w: ops.hard_sigmoid(3.0 * x * w),
+    "log_sigmoid": lambda x, w: ops.log_sigmoid(x * w),
+    "softsign": lambda x, w: ops.softsign(x * w),
+    "nan_to_num": lambda x, w: ops.nan_to_num(x * w),
+    "cumsum": lambda x, w: ops.cumsum(x * w, axis=1),
+    "cumsum_flat": lambda x, w: ops.cumsum(x * w),
+    "prod": lambda x, w: ops.prod(x * w, axis=-1),
+    "prod_with_a_zero": lambda x, w: ops.prod(ops.where(np.arange(4) == 1, 0.0, x * w), axis=-1),
+    "tile": lambda x, w: ops.tile(x * w, (2, 3)),
+    "repeat": lambda x, w: ops.repeat(x * w, 2, axis=1),
+    "repeat_flat": lambda x, w: ops.repeat(x * w, 2),
+    "repeat_each": lambda x, w: ops.repeat(x * w, [1, 2, 3, 1], axis=1),
+    "pad": lambda x, w: ops.pad(x * w, [[1, 0], [2, 1]]),
+    "flip": lambda x, w: ops.flip(x * w, axis=1),
+    "roll": lambda x, w: ops.roll(x * w, 1, axis=1),
+    "take_along_axis": lambda x, w: ops.take_along_axis(x * w, ops.argsort(x, axis=1)[:, [0, 0, 3]], axis=1),
+    "tril_triu": lambda x, w: ops.tril(x * w) + 2.0 * ops.triu(x * w, 1),
+    "sort": lambda x, w: ops.sort(x * w, axis=-1),
+    "top_k": lambda x, w: ops.top_k(x * w, 2)[0],
+    "tensordot": lambda x, w: ops.tensordot(x, ops.expand_dims(w, -1) * ops.ones((1, 3)), axes=1),
+    "outer": lambda x, w: ops.outer(x, w),
+    "hstack": lambda x, w: ops.hstack([x, x * w]),
+    "vstack": lambda x, w: ops.vstack([x * w, x]),
+    "unstack": lambda x, w: ops.unstack(x * w, axis=1)[2],
+    "moments": lambda x, w: ops.moments(x * w, axes=[1])[0] + ops.moments(x * w, axes=[1])[1],
+    "normalize": lambda x, w: ops.normalize(x * w, axis=-1),
+    "binary_crossentropy": lambda x, w: ops.binary_crossentropy(np.array([1.0, 0.0, 1.0, 0.0]), ops.sigmoid(x * w)),
+    "binary_crossentropy_logits": lambda x, w: ops.binary_crossentropy(np.array([1.0, 0.0, 0.5, 0.0]), x * w,
+                                                                       from_logits=True),
+    "categorical_crossentropy": lambda x, w: ops.categorical_crossentropy(np.array([0.2, 0.0, 0.8, 0.0]), ops.softmax(x * w)),
+    "sparse_categorical_logits": lambda x, w: ops.sparse_categorical_crossentropy(np.arange(x.shape[0]) % 4, x * w,
+                                                                                  from_logits=True),
 }
 
 
@@ -91,6 +130,17 @@ def test_op_gradient_matches_finite_differences(name):
     x = np.random.default_rng(2).normal(size=(3, 4))
     result = check_gradients(layer, x)
     assert result.ok, (name, result.errors)
+
+
+def test_stop_gradient_passes_no_gradient():
+    from glassnet.ops import Tape
+    tape = Tape()
+    x = tape.watch(np.array([1.0, 2.0]))
+    with tape:
+        y = x * 2.0 + ops.stop_gradient(x * 3.0)
+    totals = tape.backward([y], [np.ones(2)])
+    np.testing.assert_array_equal(totals[id(x)], [2.0, 2.0])
+    np.testing.assert_array_equal(y.value, [5.0, 10.0])
 
 
 def test_ops_on_arrays_compute_at_once():
