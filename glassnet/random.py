@@ -24,8 +24,7 @@ class SeedGenerator:
             raise TypeError(f"SeedGenerator(seed=...) takes an integer or None, received {seed!r}")
         self.seed = seed
         self.name = name
-        self.generator = np.random.default_rng(
-            seed if seed is not None else shared.generator().integers(2**63))
+        self.generator = shared.new_stream(seed)
 
     def __repr__(self):
         return f"<SeedGenerator seed={self.seed}>"

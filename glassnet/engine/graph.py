@@ -16,6 +16,8 @@ call saved in a ``CallContext`` of that call, and adds up its weight gradients.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from ..layers.base import CallContext, Layer, _shape_text
@@ -145,10 +147,18 @@ class Step:
 
 
 class InContext:
-    """A call of a shared layer: forward and backward run in this call's own context."""
+    """A call of a shared layer: forward and backward run in this call's own context (one per
+    thread, as a layer's own)."""
 
     def __init__(self, layer: Layer):
-        self.layer, self.context = layer, CallContext()
+        self.layer, self._contexts = layer, threading.local()
+
+    @property
+    def context(self) -> CallContext:
+        context = getattr(self._contexts, "context", None)
+        if context is None:
+            context = self._contexts.context = CallContext()
+        return context
 
     def forward(self, x, training=False):
         layer = self.layer
@@ -196,7 +206,6 @@ class GraphPlan:
                 readers[slot] = readers.get(slot, 0) + 1
         self.readers = readers
         outputs = set(output_slots)
-        self.contexts = []
         steps, index = [], 0
         while index < len(specs):
             layer, inputs, outs, list_input = specs[index]
@@ -212,7 +221,6 @@ class GraphPlan:
             run = layer
             if calls[id(layer)] > 1:
                 run = InContext(layer)
-                self.contexts.append(run.context)
             steps.append(Step(run, (layer,), inputs, outs, list_input))
             index += 1
         self.steps = steps

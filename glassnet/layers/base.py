@@ -125,7 +125,7 @@ class Layer:
         self.output_shape: tuple | None = None
         self.dtype = np.dtype(dtype or "float32")
         self._declared_input_shape: tuple | None = None
-        self._context = CallContext()
+        self._contexts = threading.local()  # each thread's CallContext (see _context)
         self._inbound_nodes: list = []
         self._weight_count = 0
         if input_dim is not None and input_shape is None:
@@ -230,6 +230,31 @@ class Layer:
         ``call``, as Keras's activity-regularization idiom does. Written with ops, it trains."""
         from ..ops.tape import add_loss
         add_loss(loss)
+
+    @property
+    def _context(self) -> CallContext:
+        """The context of the running call: each thread's own, so that fit in one thread and
+        predict in another never share saved activations or scratch arrays. A graph or a tape
+        swaps in the context of one call of a shared layer for the length of that call."""
+        contexts = self._contexts
+        context = getattr(contexts, "context", None)
+        if context is None:
+            context = contexts.context = CallContext()
+        return context
+
+    @_context.setter
+    def _context(self, context: CallContext) -> None:
+        self._contexts.context = context
+
+    def __getstate__(self):
+        """Pickled and copied without the running calls' contexts (they are per thread)."""
+        state = dict(self.__dict__)
+        state.pop("_contexts", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._contexts = threading.local()
 
     @property
     def _saved(self):
@@ -337,8 +362,8 @@ class Layer:
     def _sublayers(self) -> list["Layer"]:
         """Layers held as attributes (or in lists/dicts of them), as Keras tracks them."""
         found = []
-        for name, value in vars(self).items():
-            if name == "_context" or name.startswith("_inbound"):
+        for name, value in list(vars(self).items()):  # another thread may add to it meanwhile
+            if name == "_contexts" or name.startswith("_inbound"):
                 continue
             items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
             found += [v for v in items if isinstance(v, Layer) and v is not self and all(v is not f for f in found)]

@@ -23,7 +23,7 @@ class Dropout(Layer):
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._rng = grandom.new_stream(seed)  # its masks are its own (utils/random.py)
 
     def _mask_shape(self, x):
         if self.noise_shape is None:
@@ -34,9 +34,8 @@ class Dropout(Layer):
         if not training or self.rate == 0:
             self._saved = None
             return x
-        rng = self._rng or grandom.generator()
         shape = self._mask_shape(x)
-        uniform = rng.random(shape, dtype=np.float32, out=self.scratch("uniform", shape, np.float32))
+        uniform = self._rng.random(shape, dtype=np.float32, out=self.scratch("uniform", shape, np.float32))
         keep = np.greater_equal(uniform, self.rate, out=self.scratch("keep", shape, bool))
         self._saved = np.multiply(keep, x.dtype.type(1.0 / (1.0 - self.rate)),
                                         out=self.scratch("scaled_mask", shape, x.dtype))

@@ -14,8 +14,10 @@ This class holds the training loop. One training step is:
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -32,6 +34,9 @@ from ..utils.naming import to_snake_case, unique_name
 from ..ops.tape import collecting_losses
 from ..utils.auto_config import record_arguments
 from .subclassed import SubclassedEngine
+
+
+_FLAT_LOCK = threading.RLock()
 
 
 def _verbosity(verbose) -> int:
@@ -88,7 +93,10 @@ class Model(SubclassedEngine):
         self._weighted_metric_identifiers: list = []
         self._metrics: list | None = None
         self._metrics_key = None
-        self._reusing_buffers = False
+        # The model's own random stream: its shuffles (made anew by compile), and the weights of
+        # layers it builds lazily, so that models in other threads draw nothing of its.
+        self._random = grandom.new_stream()
+        self._reusing_buffers: set = set()  # the threads whose layer contexts reuse scratch arrays
         self._thread_tuner = None  # (batch size, engine.threads.BlasThreadTuner) of the last fit
 
     # -- compile -------------------------------------------------------------------------------
@@ -119,6 +127,7 @@ class Model(SubclassedEngine):
             raise ValueError("compile(loss_weights=...) applies to models with several outputs; a Sequential "
                              f"model has one output.{hint}")
         self.optimizer = optimizers_module.get(optimizer)
+        self._random = grandom.new_stream()  # the fits' shuffles: seeded as compile is called
         self.loss = None if loss is None else losses_module.get(loss)
         if metrics is None:
             metrics = []
@@ -154,6 +163,7 @@ class Model(SubclassedEngine):
 
     def _compile_outputs(self, optimizer, loss, loss_weights, metrics) -> None:
         self.optimizer = optimizers_module.get(optimizer)
+        self._random = grandom.new_stream()
         if loss is None:
             raise ValueError(f'compile() needs a loss for model "{self.name}", e.g. loss={{name: "mse"}} for its '
                              f"outputs {self.output_names}.")
@@ -196,7 +206,8 @@ class Model(SubclassedEngine):
             x = x[0]
         x = data_module.as_array(x, argument, dtype=self.dtype)
         if not self.built:
-            self._build_from((None,) + x.shape[1:])
+            with grandom.drawing_from(self._random):  # a model built in a thread draws from its own stream
+                self._build_from((None,) + x.shape[1:])
         else:
             self._check_input(x.shape, argument)
         return x
@@ -285,28 +296,33 @@ class Model(SubclassedEngine):
 
     # -- parameters ----------------------------------------------------------------------------
     def _flat_parameters(self) -> FlatParameters:
-        parameters = self.trainable_weights
-        layout = tuple((id(p), p.value.shape) for p in parameters)
-        if self._flat is None or self._flat.layout != layout:
-            self._flat = FlatParameters(parameters, self.dtype)
-        return self._flat
+        # One thread at a time: FlatParameters moves the weights into one array, and two made
+        # at once (evaluate in one thread as fit starts in another) would leave the weights in
+        # the array the optimizer does not update.
+        with _FLAT_LOCK:
+            parameters = self.trainable_weights
+            layout = tuple((id(p), p.value.shape) for p in parameters)
+            if self._flat is None or self._flat.layout != layout:
+                self._flat = FlatParameters(parameters, self.dtype)
+            return self._flat
 
     @contextlib.contextmanager
     def _buffers_reused(self):
         """Inside fit, evaluate and predict no layer output outlives the next step, so layers may
         write into the same scratch arrays every step (``Layer.scratch``); they are freed after.
-        Only the thread that turned reuse on reuses: a callback's nested call shares it, while
-        another thread predicting at the same time gets arrays of its own."""
-        if self._reusing_buffers:
+        Each thread reuses in its own layer contexts: a callback's nested call shares its
+        thread's, while another thread predicting at the same time has its own."""
+        thread = threading.get_ident()
+        if thread in self._reusing_buffers:
             yield
             return
-        self._reusing_buffers = True
+        self._reusing_buffers.add(thread)
         for layer in self.layers:
             layer.reuse_buffers(True)
         try:
             yield
         finally:
-            self._reusing_buffers = False
+            self._reusing_buffers.discard(thread)
             for layer in self.layers:
                 layer.reuse_buffers(False)
 
@@ -404,7 +420,7 @@ class Model(SubclassedEngine):
                 cleanup.callback(tuner.finish)
             self.stop_training = False
             hooks.call("on_train_begin", {})
-            rng = grandom.generator()
+            rng = self._random
             for epoch in range(initial_epoch, epochs):
                 hooks.call("on_epoch_begin", epoch, {})
                 batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
@@ -504,7 +520,8 @@ class Model(SubclassedEngine):
     def _evaluate_arrays(self, x, y, weights, batch_size: int, progbar: Progbar | None = None) -> dict:
         if self._several_outputs():
             return self._evaluate_outputs(x, y, weights, batch_size, progbar)
-        metrics = self._compiled_metrics(y)
+        # Metric objects of this evaluation's own: a fit running in another thread keeps its own.
+        metrics = copy.deepcopy(self._compiled_metrics(y))
         for metric, _ in metrics:
             metric.reset_state()
         fused = self._uses_fused_gradient()
@@ -614,7 +631,7 @@ class Model(SubclassedEngine):
     def __call__(self, x, training: bool = False) -> np.ndarray:
         y = self._forward(self._prepare_x(x), training=training)
         # Called from a callback during fit, the output lies in an array the next step reuses.
-        if self._reusing_buffers:
+        if threading.get_ident() in self._reusing_buffers:
             return [o.copy() for o in y] if isinstance(y, list) else y.copy()
         return y
 
@@ -704,7 +721,7 @@ class Model(SubclassedEngine):
         return self._outputs_logs(totals, seen, metric_objects) if seen else None
 
     def _evaluate_outputs(self, x, y, weights, batch_size, progbar=None) -> dict:
-        metric_objects = self._output_metric_objects()
+        metric_objects = copy.deepcopy(self._output_metric_objects())
         for metrics in metric_objects:
             for metric, _ in metrics:
                 metric.reset_state()

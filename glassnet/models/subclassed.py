@@ -10,6 +10,8 @@ At inference ``call`` runs on plain arrays and nothing is recorded.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from ..layers.base import Layer, _shape_text
@@ -25,7 +27,7 @@ class SubclassedEngine:
     @property
     def layers(self) -> list:
         found = []
-        for name, value in vars(self).items():
+        for name, value in list(vars(self).items()):  # another thread may add to it meanwhile
             items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
             found += [v for v in items if isinstance(v, Layer) and all(v is not f for f in found)]
         return found
@@ -75,16 +77,17 @@ class SubclassedEngine:
         from ..ops.tape import Tape
         if not training:
             return _values_of(self._run_call(x, False))
-        pool = self.__dict__.setdefault("_tape_contexts", [])
+        thread = threading.get_ident()  # a training call's tape and contexts belong to its thread
+        pool = self.__dict__.setdefault("_tape_contexts", {}).setdefault(thread, [])
         tape = Tape(training=True, contexts=pool)
         inputs = tape.watch(x)
         with tape:
             output = self._run_call(inputs, True)
-        self.__dict__["_last_call"] = (tape, output)
+        self.__dict__.setdefault("_last_call", {})[thread] = (tape, output)
         return _values_of(output)
 
     def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
-        tape, output = self.__dict__["_last_call"]
+        tape, output = self.__dict__["_last_call"].pop(threading.get_ident())
         totals = tape.backward([output], [grad])
         for parameter in self.trainable_weights:
             parameter.grad[...] = totals.get(id(parameter), 0)

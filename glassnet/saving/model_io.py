@@ -8,6 +8,8 @@ exactly where it stopped.
 from __future__ import annotations
 
 
+import numpy as np
+
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
@@ -17,6 +19,31 @@ from .archive import ArchiveReader, ModelFileError, write_archive
 
 def _weight_manifest(model) -> list[dict]:
     return [{"name": f"{layer.name}.{p.name}", "shape": list(p.shape)} for layer in model.layers for p in layer.weights]
+
+
+def _random_streams(model) -> list:
+    """(name, stream) of every random stream a model draws from: its own (shuffles), then each
+    layer's (Dropout's masks, a custom layer's SeedGenerator), in layer order."""
+    from ..random import SeedGenerator
+    streams = [("model", model._random)]
+    for index, layer in enumerate(model.layers):  # by position: a subclassed model's layers are renamed
+        for attribute, value in sorted(vars(layer).items()):
+            if isinstance(value, SeedGenerator):
+                value = value.generator
+            if isinstance(value, np.random.Generator):
+                streams.append((f"layer {index} ({type(layer).__name__}).{attribute}", value))
+    return streams
+
+
+def _random_state(model) -> dict:
+    return {name: grandom.stream_state(stream) for name, stream in _random_streams(model)}
+
+
+def _restore_random_state(model, saved: dict, path) -> None:
+    for name, stream in _random_streams(model):
+        if name not in saved:
+            raise ModelFileError(f"{path!r}: the file holds no random state for {name!r}.")
+        grandom.restore_stream(stream, saved[name])
 
 
 def _serialize_metric(identifier):
@@ -83,7 +110,8 @@ def save_model(model, path, include_optimizer: bool = True) -> None:
               "compile": compile_config if include_optimizer or compile_config is None else
               {**compile_config, "optimizer": optimizers_module.serialize(type(model.optimizer)())},
               "weights": _weight_manifest(model),
-              "optimizer_state": optimizer_state}
+              "optimizer_state": optimizer_state,
+              "random_state": _random_state(model)}
     write_archive(path, {"contents": "model"}, config, model.get_weights(), slots)
 
 
@@ -149,7 +177,8 @@ def _load_from(reader: ArchiveReader, custom_objects, compile: bool):
     model.set_weights(reader.read_arrays("weights", config["weights"]))
     compile_config = config.get("compile")
     if compile and compile_config:
-        _compile_from(model, compile_config)
+        with grandom.preserved_state():  # compile seeds a stream; the saved one replaces it below
+            _compile_from(model, compile_config)
         state = config.get("optimizer_state")
         if state:
             slots = reader.read_arrays("optimizer", state["slots"])
@@ -160,6 +189,8 @@ def _load_from(reader: ArchiveReader, custom_objects, compile: bool):
                 slot[...] = saved
             model.optimizer.iterations = int(state["iterations"])
             model.optimizer.set_extra_state(state.get("extra") or {})
+    if config.get("random_state") is not None:  # after compile, which seeds a new stream; older files have none
+        _restore_random_state(model, config["random_state"], reader.path)
     return model
 
 

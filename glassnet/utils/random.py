@@ -1,15 +1,21 @@
-"""The random generator every part of glassnet draws from.
+"""The shared random generator, and the streams made from it.
 
-``set_random_seed(n)`` re-seeds it (and Python's and NumPy's legacy global generators, as
-Keras does), so weight initialisation, shuffling and dropout repeat bit for bit.
+``set_random_seed(n)`` re-seeds the shared generator (and Python's and NumPy's legacy global
+generators, as Keras does). Weight initialisation draws from it. Whatever draws again and
+again has a stream of its own, made from the shared generator when it is created: each model
+(its shuffles, and the weights of layers it builds lazily) and each Dropout layer. So two
+models trained in two threads each draw what they would alone, and a stream's state can be
+saved with its model (``stream_state`` / ``restore_stream``) for an exact resume.
 """
 
 import random
+import threading
 from contextlib import contextmanager
 
 import numpy as np
 
 _generator = np.random.default_rng()
+_override = threading.local()
 
 
 def set_random_seed(seed: int) -> None:
@@ -23,16 +29,47 @@ def set_random_seed(seed: int) -> None:
 
 
 def generator() -> np.random.Generator:
-    """The shared generator (re-created by every ``set_random_seed``)."""
-    return _generator
+    """The generator to draw from: the shared one (re-created by every ``set_random_seed``),
+    or the stream a ``drawing_from`` block in this thread names."""
+    stream = getattr(_override, "stream", None)
+    return _generator if stream is None else stream
+
+
+def new_stream(seed=None) -> np.random.Generator:
+    """A stream of its own: from ``seed``, or seeded by one draw from ``generator()``."""
+    return np.random.default_rng(int(generator().integers(2**63)) if seed is None else seed)
+
+
+@contextmanager
+def drawing_from(stream: np.random.Generator):
+    """Within the block, in this thread, ``generator()`` is ``stream`` (a model building its
+    layers lazily, from its own stream)."""
+    previous = getattr(_override, "stream", None)
+    _override.stream = stream
+    try:
+        yield
+    finally:
+        _override.stream = previous
+
+
+def stream_state(stream: np.random.Generator) -> dict:
+    """A stream's state as JSON-ready values."""
+    return stream.bit_generator.state
+
+
+def restore_stream(stream: np.random.Generator, state: dict) -> None:
+    if state.get("bit_generator") != type(stream.bit_generator).__name__:
+        raise ValueError(f"a random state of {state.get('bit_generator')!r} cannot be restored into "
+                         f"{type(stream.bit_generator).__name__}")
+    stream.bit_generator.state = state
 
 
 @contextmanager
 def preserved_state():
     """Run a block without advancing the shared generator (e.g. building layers whose weights
     are about to be overwritten by loaded ones), so a resumed run draws what it would have."""
-    state = _generator.bit_generator.state
+    state = generator().bit_generator.state
     try:
         yield
     finally:
-        _generator.bit_generator.state = state
+        generator().bit_generator.state = state
