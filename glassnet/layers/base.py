@@ -79,16 +79,14 @@ class CallContext:
     arrays. A layer has one of its own; a layer called at several places in a graph, or on a
     tape, gets one per call (engine/graph.py, ops/tape.py)."""
 
-    __slots__ = ("saved", "buffers", "thread")
+    __slots__ = ("saved", "buffers")
 
     def __init__(self):
         self.saved = None
         self.buffers = None   # {name: array} while buffers are reused, else None
-        self.thread = None    # the thread that reuses them
 
     def reuse_buffers(self, enabled: bool) -> None:
         self.buffers = {} if enabled else None
-        self.thread = threading.get_ident() if enabled else None
 
 
 def _as_shape(shape, argument: str, layer: str) -> tuple:
@@ -236,11 +234,11 @@ class Layer:
         """The context of the running call: each thread's own, so that fit in one thread and
         predict in another never share saved activations or scratch arrays. A graph or a tape
         swaps in the context of one call of a shared layer for the length of that call."""
-        contexts = self._contexts
-        context = getattr(contexts, "context", None)
-        if context is None:
-            context = contexts.context = CallContext()
-        return context
+        try:
+            return self._contexts.context
+        except AttributeError:  # this thread's first call
+            context = self._contexts.context = CallContext()
+            return context
 
     @_context.setter
     def _context(self, context: CallContext) -> None:
@@ -274,12 +272,12 @@ class Layer:
         system when freed, and every page of the next one is faulted in and zeroed again; on
         the seed CNN that made an epoch up to 1.6x slower, depending on the allocator's history.
         """
-        context = self._context
-        if context.buffers is None or context.thread != threading.get_ident():
+        buffers = self._context.buffers  # the calling thread's context: its arrays are its own
+        if buffers is None:
             return np.empty(shape, dtype)
-        buffer = context.buffers.get(name)
+        buffer = buffers.get(name)
         if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
-            buffer = context.buffers[name] = np.empty(shape, dtype)
+            buffer = buffers[name] = np.empty(shape, dtype)
         return buffer
 
     def reuse_buffers(self, enabled: bool) -> None:

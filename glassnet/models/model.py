@@ -29,10 +29,10 @@ from ..callbacks import CallbackList, History, Progbar, ProgbarLogger
 from ..engine import FlatParameters
 from ..engine import data as data_module
 from ..engine import threads as threads_module
-from ..utils import random as grandom
-from ..utils.naming import to_snake_case, unique_name
 from ..ops.tape import collecting_losses
+from ..utils import random as grandom
 from ..utils.auto_config import record_arguments
+from ..utils.naming import to_snake_case, unique_name
 from .subclassed import SubclassedEngine
 
 

@@ -15,7 +15,6 @@ entry whose backward is the layer's own ``backward``.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
 import numpy as np
@@ -146,16 +145,21 @@ class Tape:
         return totals
 
 
-@contextlib.contextmanager
-def collecting_losses():
+class collecting_losses:  # noqa: N801 (used as a context manager, like contextlib's)
     """The values given to ``add_loss`` while the block runs (one forward pass of a model),
-    as a list of floats that the model adds to its loss."""
-    stack = _active.__dict__.setdefault("loss_lists", [])
-    stack.append([])
-    try:
-        yield stack[-1]
-    finally:
-        stack.pop()
+    as a list of floats that the model adds to its loss. A class, not a generator: it runs on
+    every training step."""
+
+    __slots__ = ("added",)
+
+    def __enter__(self) -> list:
+        stack = _active.__dict__.setdefault("loss_lists", [])
+        self.added = []
+        stack.append(self.added)
+        return self.added
+
+    def __exit__(self, *exc) -> None:
+        _active.loss_lists.pop()
 
 
 def add_loss(loss) -> None:

@@ -15,6 +15,10 @@ import glassnet as keras
 from glassnet import layers, ops
 from glassnet.saving import ModelFileError
 
+# The Keras guide's Linear, with no get_config: its constructor's plain arguments are recorded
+# and given back on load, as Keras 3 does.
+from .test_functional import Linear
+
 
 def two_headed_model():
     a = keras.Input((6,), name="a")
@@ -85,22 +89,6 @@ def test_dict_inputs_and_outputs_survive_saving(tmp_path):
     x = {"left": np.ones((2, 3), np.float32), "right": np.zeros((2, 2), np.float32)}
     for got, want in zip(loaded.predict(x, verbose=0), model.predict(x, verbose=0)):
         np.testing.assert_array_equal(got, want)
-
-
-class Linear(layers.Layer):
-    """The Keras guide's custom layer, with no get_config: its constructor's plain arguments
-    are recorded and given back on load (as Keras 3 does)."""
-
-    def __init__(self, units=32, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
-
-    def build(self, input_shape):
-        self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal", trainable=True)
-        self.b = self.add_weight(shape=(self.units,), initializer="zeros", trainable=True)
-
-    def call(self, inputs):
-        return ops.matmul(inputs, self.w) + self.b
 
 
 class Scale(layers.Layer):
