@@ -55,6 +55,15 @@ class Functional(Model):
         return list(self._outputs)
 
     @property
+    def input(self):
+        """The symbolic input (a list of them for a model of several inputs), as in Keras."""
+        return self._inputs[0] if len(self._inputs) == 1 else list(self._inputs)
+
+    @property
+    def output(self):
+        return self._outputs[0] if len(self._outputs) == 1 else list(self._outputs)
+
+    @property
     def layers(self):
         """Every layer, InputLayers included, farthest from the outputs first (Keras 3's order)."""
         if self._layer_order is None:

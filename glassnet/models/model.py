@@ -282,6 +282,25 @@ class Model(SubclassedEngine):
         data_module.check_finite(y_raw, y_name)
         return x, y_raw, self.loss.prepare_targets(y_raw, self.output_shape, y_name)
 
+    def _sample_weights(self, y_raw, n: int, sample_weight, class_weight):
+        """Per-sample weights; for a model of several outputs ``sample_weight`` may also be a
+        list (in output order) or a dict (by output name) of them, as in Keras."""
+        if self._several_outputs() and isinstance(sample_weight, (list, tuple, dict)):
+            names = self.output_names
+            if isinstance(sample_weight, dict):
+                unknown = sorted(set(sample_weight) - set(names))
+                if unknown:
+                    raise ValueError(f"sample_weight names {unknown}, which are not outputs of model \"{self.name}\"; "
+                                     f"its outputs are {names}.")
+                per_output = [sample_weight.get(name) for name in names]
+            else:
+                if len(sample_weight) != len(names):
+                    raise ValueError(f"sample_weight has {len(sample_weight)} entries, but model \"{self.name}\" has "
+                                     f"{len(names)} outputs ({names}).")
+                per_output = list(sample_weight)
+            return [None if w is None else data_module.sample_weights(y_raw, n, w, class_weight) for w in per_output]
+        return data_module.sample_weights(y_raw, n, sample_weight, class_weight)
+
     def _compiled_metrics(self, targets: np.ndarray) -> list:
         if self._several_outputs():
             self._output_metric_objects(targets)
@@ -361,9 +380,13 @@ class Model(SubclassedEngine):
         """One training step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
         x, y_raw, y = self._prepare_xy(x, y)
-        weights = data_module.sample_weights(y_raw, len(x), sample_weight, class_weight)
+        weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
         flat = self._flat_parameters()
         self.optimizer.build(flat)
+        if self._several_outputs():
+            self._compiled_metrics(y)  # resolves "accuracy" for each output's targets
+            logs = self._train_epoch_outputs(0, [(x, y, weights)], 1, flat, CallbackList([], self, {}))
+            return logs if return_dict else self._logs_as_list(logs)
         metrics = self._compiled_metrics(y)
         loss, y_pred = self._train_step(x, y, weights, flat, self._uses_fused_gradient())
         logs = {"loss": loss}
@@ -386,7 +409,7 @@ class Model(SubclassedEngine):
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
         x, y_raw, y = self._prepare_xy(x, y)
-        weights = data_module.sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
+        weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
         if validation_data is None and validation_split:
             (x, y, weights), validation_data = data_module.split_validation((x, y, weights), validation_split)
             validation_data = tuple(v for v in validation_data if v is not None)
@@ -555,7 +578,7 @@ class Model(SubclassedEngine):
         batch_size = _check_batch_size(batch_size)
         verbose = _verbosity(verbose)
         x, y_raw, y = self._prepare_xy(x, y)
-        weights = data_module.sample_weights(y_raw, data_module.length(x), sample_weight)
+        weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, None)
         if steps is not None:
             rows = slice(0, steps * batch_size)
             x, y, weights = data_module.split_rows((x, y, weights), rows)
@@ -672,7 +695,8 @@ class Model(SubclassedEngine):
             fused = (layer is not None and isinstance(getattr(layer, "activation", None), loss.fuses_with)
                      and not loss.from_logits)
             source = layer.preactivation if fused else outputs[i]
-            value, grad = loss.value_and_gradient(ys[i], source, weights, logits=fused or loss.from_logits)
+            weight = weights[i] if isinstance(weights, list) else weights
+            value, grad = loss.value_and_gradient(ys[i], source, weight, logits=fused or loss.from_logits)
             values.append(float(value))
             grads.append(grad if scale == 1.0 else grad * np.float32(scale))
             flags.append(fused)
@@ -704,6 +728,12 @@ class Model(SubclassedEngine):
             if not math.isfinite(loss):
                 self._stop_on_bad_loss(loss, epoch, step, steps)
                 return None
+            # The metrics see this step's predictions before backward, which may write its
+            # gradients into the output layers' arrays.
+            for metrics, target, output in zip(metric_objects, yb, outputs):
+                for metric, _ in metrics:
+                    if target is not None:
+                        metric.update_state(target, output, None)
             self._backward(grads, flags)
             if flat.regularized:
                 flat.add_regularization_gradients()
@@ -711,17 +741,13 @@ class Model(SubclassedEngine):
             size = data_module.length(xb)
             totals += np.array([loss] + values) * size
             seen += size
-            for metrics, target, output in zip(metric_objects, yb, outputs):
-                for metric, _ in metrics:
-                    if target is not None:
-                        metric.update_state(target, output, None)
             hooks.call("on_train_batch_end", step, self._outputs_logs(totals, seen, metric_objects))
             if self.stop_training:
                 break
         return self._outputs_logs(totals, seen, metric_objects) if seen else None
 
     def _evaluate_outputs(self, x, y, weights, batch_size, progbar=None) -> dict:
-        metric_objects = copy.deepcopy(self._output_metric_objects())
+        metric_objects = copy.deepcopy(self._output_metric_objects(y))
         for metrics in metric_objects:
             for metric, _ in metrics:
                 metric.reset_state()

@@ -277,3 +277,43 @@ def test_add_loss_in_a_subclassed_models_call():
     outputs = x @ kernel  # the bias starts at zero
     expected_grad = 1.5 * 2 * x.T @ outputs / outputs.size
     np.testing.assert_allclose(model.dense.kernel.value, kernel - 0.01 * expected_grad, rtol=1e-4, atol=1e-6)
+
+
+def test_two_outputs_train_on_batch_with_per_output_sample_weights_as_keras():
+    """Numbers from Keras 3.15.1 (JAX backend), the same program with `import keras`
+    (2026-12-02): [loss, digit_loss, kind_loss, digit_accuracy, kind_mae] of two train_on_batch
+    calls, the first with sample_weight=[linspace(0.5, 1.5, 16), None]; and evaluate before any fit."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 6)).astype(np.float32)
+    digit, kind = (x[:, 0] > 0).astype(int), x[:, :1] * 2
+    a = keras.Input((6,), name="a")
+    h = layers.Dense(4, activation="relu")(a)
+    model = keras.Model(a, [layers.Dense(2, activation="softmax", name="digit")(h), layers.Dense(1, name="kind")(h)])
+    model.set_weights([rng.normal(size=s).astype(np.float32) * 0.5 for s in [(6, 4), (4,), (4, 2), (2,), (4, 1), (1,)]])
+    model.compile(keras.optimizers.SGD(0.1), loss=["sparse_categorical_crossentropy", "mse"],
+                  metrics=[["accuracy"], ["mae"]])
+    evaluated = model.evaluate(x, [digit, kind], verbose=0)
+    np.testing.assert_allclose(evaluated[3], 0.375)  # "accuracy" resolved for integer labels before any fit
+    first = model.train_on_batch(x, [digit, kind], sample_weight=[np.linspace(0.5, 1.5, 16), None])
+    np.testing.assert_allclose(first, [9.964259147644043, 1.1235665082931519, 8.840692520141602, 0.375,
+                                       2.547454357147217], rtol=1e-5)
+    second = model.train_on_batch(x, [digit, kind], return_dict=True)
+    keras_second = {"digit_accuracy": 0.5, "digit_loss": 0.7619893550872803, "kind_loss": 3.436886787414551,
+                    "kind_mae": 1.525823950767517, "loss": 4.19887638092041}
+    assert sorted(second) == sorted(keras_second)
+    for key, value in keras_second.items():
+        assert second[key] == pytest.approx(value, rel=1e-5), key
+    with pytest.raises(ValueError, match=r"sample_weight names \['colour'\], which are not outputs"):
+        model.train_on_batch(x, [digit, kind], sample_weight={"colour": np.ones(16)})
+
+
+def test_model_input_and_output_and_an_input_among_the_outputs():
+    inputs = keras.Input((8, 8, 1))
+    conv = layers.Conv2D(4, 3, name="conv")(inputs)
+    model = keras.Model(inputs, layers.Dense(2)(layers.Flatten()(conv)))
+    assert model.input is inputs and model.output.shape == (None, 2)
+    features = keras.Model(inputs=model.input, outputs=[layer.output for layer in model.layers])  # the guide's idiom
+    x = np.random.default_rng(0).random((2, 8, 8, 1), dtype=np.float32)
+    shapes = [f.shape for f in features.predict(x, verbose=0)]
+    assert shapes == [(2, 8, 8, 1), (2, 6, 6, 4), (2, 144), (2, 2)]
+    np.testing.assert_array_equal(features.predict(x, verbose=0)[0], x)
