@@ -1,10 +1,11 @@
 """Callbacks with Keras's names and defaults."""
 
+from .backup_and_restore import BackupAndRestore
 from .base import Callback, CallbackList
 from .early_stopping import EarlyStopping
 from .history import History
 from .others import CSVLogger, LambdaCallback, ReduceLROnPlateau, TerminateOnNaN
 from .progbar import Progbar, ProgbarLogger
 
-__all__ = ["CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback", "Progbar",
+__all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback", "Progbar",
            "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"]

@@ -98,6 +98,7 @@ class Model(SubclassedEngine):
         self._random = grandom.new_stream()
         self._reusing_buffers: set = set()  # the threads whose layer contexts reuse scratch arrays
         self._thread_tuner = None  # (batch size, engine.threads.BlasThreadTuner) of the last fit
+        self._initial_epoch = None  # set by BackupAndRestore in on_train_begin
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -442,7 +443,10 @@ class Model(SubclassedEngine):
                 tuner.start()
                 cleanup.callback(tuner.finish)
             self.stop_training = False
+            self._initial_epoch = None
             hooks.call("on_train_begin", {})
+            if self._initial_epoch is not None:  # BackupAndRestore resumed an interrupted fit
+                initial_epoch, self._initial_epoch = max(initial_epoch, self._initial_epoch), None
             rng = self._random
             for epoch in range(initial_epoch, epochs):
                 hooks.call("on_epoch_begin", epoch, {})

@@ -91,7 +91,7 @@ def _compile_from(model, config: dict) -> None:
                   weighted_metrics=metrics_of(config.get("weighted_metrics", [])))
 
 
-def save_model(model, path, include_optimizer: bool = True) -> None:
+def save_model(model, path, include_optimizer: bool = True, training: dict | None = None) -> None:
     """Write ``model`` to ``path``, atomically: a path ending in ``.keras`` gets a Keras 3 file
     (architecture and weights, readable by Keras), any other name glassnet's own format."""
     if str(path).endswith(".keras"):
@@ -111,7 +111,8 @@ def save_model(model, path, include_optimizer: bool = True) -> None:
               {**compile_config, "optimizer": optimizers_module.serialize(type(model.optimizer)())},
               "weights": _weight_manifest(model),
               "optimizer_state": optimizer_state,
-              "random_state": _random_state(model)}
+              "random_state": _random_state(model),
+              "training": training}
     write_archive(path, {"contents": "model"}, config, model.get_weights(), slots)
 
 
@@ -173,25 +174,50 @@ def _load_from(reader: ArchiveReader, custom_objects, compile: bool):
                              "model.load_weights(path) instead.")
     config = reader.config
     model = _build_model(config, custom_objects)
-    _check_manifest(model, config["weights"], reader.path)
-    model.set_weights(reader.read_arrays("weights", config["weights"]))
     compile_config = config.get("compile")
     if compile and compile_config:
-        with grandom.preserved_state():  # compile seeds a stream; the saved one replaces it below
+        with grandom.preserved_state():  # compile seeds a stream; the saved one replaces it
             _compile_from(model, compile_config)
-        state = config.get("optimizer_state")
-        if state:
-            slots = reader.read_arrays("optimizer", state["slots"])
-            model.optimizer.build(model._flat_parameters())
-            if [s.shape for s in slots] != [s.shape for s in model.optimizer.slots]:
-                raise ModelFileError(f"{reader.path!r}: the optimizer state does not fit the model's weights.")
-            for slot, saved in zip(model.optimizer.slots, slots):
-                slot[...] = saved
-            model.optimizer.iterations = int(state["iterations"])
-            model.optimizer.set_extra_state(state.get("extra") or {})
-    if config.get("random_state") is not None:  # after compile, which seeds a new stream; older files have none
-        _restore_random_state(model, config["random_state"], reader.path)
+    _restore_state(model, reader, restore_optimizer=compile and bool(compile_config))
     return model
+
+
+def _restore_state(model, reader: ArchiveReader, restore_optimizer: bool) -> None:
+    """Weights, then (when asked) the optimizer's state, then the random streams of the file
+    into ``model``, which has the file's architecture."""
+    config = reader.config
+    _check_manifest(model, config["weights"], reader.path)
+    model.set_weights(reader.read_arrays("weights", config["weights"]))
+    state = config.get("optimizer_state")
+    if restore_optimizer and state:
+        slots = reader.read_arrays("optimizer", state["slots"])
+        model.optimizer.build(model._flat_parameters())
+        if [s.shape for s in slots] != [s.shape for s in model.optimizer.slots]:
+            raise ModelFileError(f"{reader.path!r}: the optimizer state does not fit the model's weights.")
+        for slot, saved in zip(model.optimizer.slots, slots):
+            slot[...] = saved
+        model.optimizer.iterations = int(state["iterations"])
+        model.optimizer.set_extra_state(state.get("extra") or {})
+    if config.get("random_state") is not None:  # files from before the streams have none
+        _restore_random_state(model, config["random_state"], reader.path)
+
+
+def restore_training_state(model, path) -> dict:
+    """Put a file's weights, optimizer state and random streams into ``model`` (compiled, of the
+    same architecture), as BackupAndRestore resumes a fit; returns what the file records of
+    the training (``{"epoch": n}``)."""
+    reader = ArchiveReader(path)
+    try:
+        if reader.header.get("contents") != "model":
+            raise ModelFileError(f"{reader.path!r} holds no training state.")
+        _restore_state(model, reader, restore_optimizer=model.compiled)
+        return dict(reader.config.get("training") or {})
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as error:
+        raise ModelFileError(f"{reader.path!r}: the training state is invalid ({type(error).__name__}: {error}).") from None
+    finally:
+        reader.close()
 
 
 def save_weights(model, path) -> None:
@@ -217,4 +243,4 @@ def load_weights(model, path) -> None:
         reader.close()
 
 
-__all__ = ["ModelFileError", "load_model", "load_weights", "save_model", "save_weights"]
+__all__ = ["ModelFileError", "load_model", "load_weights", "restore_training_state", "save_model", "save_weights"]

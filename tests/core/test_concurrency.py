@@ -186,3 +186,73 @@ def test_fit_save_load_in_a_fresh_process_fit_equals_the_straight_fit(tmp_path, 
     with np.load(tmp_path / "resumed.npz") as resumed:
         for i, weight in enumerate(straight.get_weights()):
             np.testing.assert_array_equal(resumed[f"arr_{i}"], weight)
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Kills the fit as epoch ``at`` begins, as a pre-empted job dies."""
+
+    def __init__(self, at):
+        super().__init__()
+        self.at = at
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.at:
+            raise KeyboardInterrupt(f"interrupted at epoch {epoch}")
+
+
+BACKUP_RESUME = """
+import json, sys
+import numpy as np
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {tests!r})
+import glassnet as keras
+from test_concurrency import made, data
+model = made({kind!r}, seed=11)  # a different seed: everything that matters comes from the backup
+x, y = data({kind!r})
+history = model.fit(x, y, epochs=4, batch_size=16, verbose=0,
+                    callbacks=[keras.callbacks.BackupAndRestore({backup!r})])
+np.savez({out!r}, *model.get_weights())
+print(json.dumps(history.history))
+"""
+
+
+@pytest.mark.parametrize("kind", ["cnn", "graph"])
+def test_backup_and_restore_resumes_a_killed_fit_in_a_fresh_process(tmp_path, kind):
+    straight = made(kind)
+    history = fit(straight, kind, epochs=4)
+
+    model = made(kind)
+    x, y = data(kind)
+    backup = tmp_path / "backup"
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, epochs=4, batch_size=16, verbose=0,
+                  callbacks=[keras.callbacks.BackupAndRestore(str(backup)), Interrupt(2)])
+    assert (backup / "latest.glassnet").exists()
+    script = BACKUP_RESUME.format(root=str(ROOT), tests=str(Path(__file__).parent), kind=kind, backup=str(backup),
+                                  out=str(tmp_path / "resumed.npz"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    resumed = json.loads(done.stdout.strip().splitlines()[-1])
+    assert resumed["loss"] == history["loss"][2:]  # only the two epochs left ran, as the straight fit's
+    with np.load(tmp_path / "resumed.npz") as weights:
+        for i, weight in enumerate(straight.get_weights()):
+            np.testing.assert_array_equal(weights[f"arr_{i}"], weight)
+    assert not backup.exists()  # the finished fit deleted its backup
+
+
+def test_backup_and_restore_in_the_same_process_and_its_errors(tmp_path):
+    straight = made("mlp")
+    history = fit(straight, "mlp", epochs=3)
+    model = made("mlp")
+    x, y = data("mlp")
+    callback = keras.callbacks.BackupAndRestore(tmp_path / "b", delete_checkpoint=False, double_checkpoint=True)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[callback, Interrupt(1)])
+    resumed = model.fit(x, y, epochs=3, batch_size=16, verbose=0, callbacks=[callback]).history
+    assert resumed["loss"] == history["loss"][1:]
+    assert_same_weights(model, straight)
+    assert (tmp_path / "b" / "latest.glassnet").exists() and (tmp_path / "b" / "latest.glassnet.bkp").exists()
+    with pytest.raises(ValueError, match="save_freq='epoch'"):
+        keras.callbacks.BackupAndRestore(tmp_path, save_freq=10)
+    with pytest.raises(ValueError, match="needs a folder path"):
+        keras.callbacks.BackupAndRestore("")
