@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..engine import fusion, graph, kernels
 from ..layers.base import _shape_text
 from ..layers.input_layer import InputLayer
+from .model import _FLAT_LOCK as _PLAN_LOCK
 from .model import Model
 
 
@@ -79,9 +80,13 @@ class Functional(Model):
 
     def _plan(self) -> graph.GraphPlan:
         key = (fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
-        if self._plan_cache is None or self._plan_cache[0] != key:
-            self._plan_cache = (key, graph.plan_from_nodes(self._nodes, self._inputs, self._outputs))
-        return self._plan_cache[1]
+        cached = self._plan_cache
+        if cached is None or cached[0] != key:
+            with _PLAN_LOCK:  # one plan for all threads: a shared layer's calls keep their contexts in it
+                if self._plan_cache is None or self._plan_cache[0] != key:
+                    self._plan_cache = (key, graph.plan_from_nodes(self._nodes, self._inputs, self._outputs))
+                cached = self._plan_cache
+        return cached[1]
 
     def _flat_parameters(self):
         flat = super()._flat_parameters()

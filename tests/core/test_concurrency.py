@@ -256,3 +256,14 @@ def test_backup_and_restore_in_the_same_process_and_its_errors(tmp_path):
         keras.callbacks.BackupAndRestore(tmp_path, save_freq=10)
     with pytest.raises(ValueError, match="needs a folder path"):
         keras.callbacks.BackupAndRestore("")
+
+
+def test_company_and_two_threads_with_adaptive_blas_threads_on():
+    """fit's BLAS thread tuner on (tests run with it off, see conftest.py): the products of these
+    models give the same numbers on one thread or two, so the results must still be the solo ones."""
+    keras.config.set_adaptive_threads(True)
+    try:
+        test_fit_beside_predict_and_evaluate_threads_is_unchanged("cnn")
+        test_two_models_in_two_threads_each_give_their_solo_result()
+    finally:
+        keras.config.set_adaptive_threads(False)
