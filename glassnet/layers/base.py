@@ -363,7 +363,7 @@ class Layer:
         for name, value in list(vars(self).items()):  # another thread may add to it meanwhile
             if name == "_contexts" or name.startswith("_inbound"):
                 continue
-            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
             found += [v for v in items if isinstance(v, Layer) and v is not self and all(v is not f for f in found)]
         return found
 

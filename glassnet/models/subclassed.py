@@ -28,7 +28,7 @@ class SubclassedEngine:
     def layers(self) -> list:
         found = []
         for name, value in list(vars(self).items()):  # another thread may add to it meanwhile
-            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
             found += [v for v in items if isinstance(v, Layer) and all(v is not f for f in found)]
         return found
 
@@ -77,17 +77,34 @@ class SubclassedEngine:
         from ..ops.tape import Tape
         if not training:
             return _values_of(self._run_call(x, False))
-        thread = threading.get_ident()  # a training call's tape and contexts belong to its thread
-        pool = self.__dict__.setdefault("_tape_contexts", {}).setdefault(thread, [])
-        tape = Tape(training=True, contexts=pool)
+        calls = self._calls  # a training call's tape and contexts belong to its thread
+        if not hasattr(calls, "contexts"):
+            calls.contexts = []
+        tape = Tape(training=True, contexts=calls.contexts)
         inputs = tape.watch(x)
         with tape:
             output = self._run_call(inputs, True)
-        self.__dict__.setdefault("_last_call", {})[thread] = (tape, output)
+        calls.last = (tape, output)
         return _values_of(output)
 
+    @property
+    def _calls(self) -> threading.local:
+        """This thread's training calls: the last tape, and the layer contexts reused step to step."""
+        calls = self.__dict__.get("_thread_calls")
+        if calls is None:
+            calls = self.__dict__.setdefault("_thread_calls", threading.local())
+        return calls
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_thread_calls", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
     def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
-        tape, output = self.__dict__["_last_call"].pop(threading.get_ident())
+        tape, output = self._calls.last
         totals = tape.backward([output], [grad])
         for parameter in self.trainable_weights:
             parameter.grad[...] = totals.get(id(parameter), 0)
