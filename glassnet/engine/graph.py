@@ -193,13 +193,19 @@ class GraphPlan:
     ``input_slots`` given and ``output_slots`` returned. Conv2D(relu)+MaxPooling2D pairs whose
     intermediate value nothing else reads run as one fused step (engine/fusion.py)."""
 
-    def __init__(self, specs, input_slots, output_slots, slot_count):
+    def __init__(self, specs, input_slots, output_slots, slot_count, input_grads: bool = False):
         from . import fusion
         self.input_slots, self.output_slots, self.slot_count = list(input_slots), list(output_slots), slot_count
+        self.input_grads = input_grads  # a model used as a layer passes dL/d(input) on
         calls = {}
         for layer, *_ in specs:
             calls[id(layer)] = calls.get(id(layer), 0) + 1
         self.shared = [layer for layer, *_ in specs if calls[id(layer)] > 1]
+        for layer in self.shared:
+            if getattr(layer, "is_nested_model", False):
+                raise NotImplementedError(
+                    f'The model "{layer.name}" is called at {calls[id(layer)]} places in one graph; glassnet runs a '
+                    "nested model at one place only. Call its layers at each place, or use two models.")
         readers = {}
         for _, inputs, _, _ in specs:
             for slot in inputs:
@@ -231,6 +237,9 @@ class GraphPlan:
         gradient when trainable weights lie at or below it (computed again before each fit,
         since ``trainable`` may have changed)."""
         needs = [False] * self.slot_count
+        if self.input_grads:
+            for slot in self.input_slots:
+                needs[slot] = True
         for step in self.steps:
             has_weights = any(layer.trainable_weights for layer in step.layers)
             step.need_input_grad = any(needs[s] for s in step.inputs)
@@ -293,6 +302,9 @@ class GraphPlan:
                         _accumulate(grads, slot, grad)
             elif self.trainable_below[step.inputs[0]]:
                 _accumulate(grads, step.inputs[0], input_grad)
+        if self.input_grads:
+            return [grads[slot] for slot in self.input_slots]
+        return None
 
     def can_fuse_output(self, index: int) -> bool:
         """Whether output ``index``'s layer may take dL/dz directly: its value is read by no
@@ -313,7 +325,7 @@ def _accumulate(grads: list, slot: int, grad) -> None:
     grads[slot] = grad if grads[slot] is None else grads[slot] + grad
 
 
-def plan_from_nodes(nodes: list, inputs: list, outputs: list) -> GraphPlan:
+def plan_from_nodes(nodes: list, inputs: list, outputs: list, input_grads: bool = False) -> GraphPlan:
     slots = {}
 
     def slot_of(tensor):
@@ -325,13 +337,13 @@ def plan_from_nodes(nodes: list, inputs: list, outputs: list) -> GraphPlan:
         specs.append((node.layer, [slot_of(t) for t in node.inputs], [slot_of(t) for t in node.outputs],
                       node.list_input))
     output_slots = [slot_of(t) for t in outputs]
-    return GraphPlan(specs, input_slots, output_slots, len(slots))
+    return GraphPlan(specs, input_slots, output_slots, len(slots), input_grads)
 
 
-def chain_plan(layers: list) -> GraphPlan:
+def chain_plan(layers: list, input_grads: bool = False) -> GraphPlan:
     """The plan of a Sequential model: layer i reads slot i and writes slot i + 1."""
     specs = [(layer, [i], [i + 1], False) for i, layer in enumerate(layers)]
-    return GraphPlan(specs, [0], [len(layers)], len(layers) + 1)
+    return GraphPlan(specs, [0], [len(layers)], len(layers) + 1, input_grads)
 
 
 def op_node(function, args, options):

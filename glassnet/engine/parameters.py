@@ -13,13 +13,12 @@ import numpy as np
 class FlatParameters:
     """Packs ``parameters`` (a list of Parameter) into ``values`` and ``grads``.
 
-    ``layout`` identifies which parameters, in which order and shapes, the vectors hold; the
-    model compares it to decide whether to repack (after a layer is frozen, say).
+    ``layout`` identifies which parameters, in which order, shapes and places, the vectors hold;
+    the model compares it to decide whether to repack (after a layer is frozen, say).
     """
 
     def __init__(self, parameters, dtype=np.float32):
         self.parameters = list(parameters)
-        self.layout = tuple((id(p), p.value.shape) for p in self.parameters)
         total = sum(p.value.size for p in self.parameters)
         self.values = np.empty(total, dtype=dtype)
         self.grads = np.zeros(total, dtype=dtype)
@@ -33,6 +32,7 @@ class FlatParameters:
             self.grad_views.append(parameter.grad)
             offset += size
         self.regularized = [p for p in self.parameters if p.regularizer is not None]
+        self.layout = layout_of(self.parameters)
 
     def __len__(self) -> int:
         return self.values.size
@@ -43,3 +43,9 @@ class FlatParameters:
     def add_regularization_gradients(self) -> None:
         for parameter in self.regularized:
             parameter.grad += parameter.regularizer.gradient(parameter.value)
+
+
+def layout_of(parameters) -> tuple:
+    """Which parameters, in which order and shapes, and where their values lie: a model that
+    another one has packed (a model nested in another) sees its weights moved and repacks."""
+    return tuple((id(p), p.value.shape, p.value.__array_interface__["data"][0]) for p in parameters)

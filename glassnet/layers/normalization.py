@@ -46,6 +46,7 @@ class BatchNormalization(Layer):
 
     def forward(self, x, training=False):
         axes = tuple(range(x.ndim - 1))
+        training = training and self.trainable  # frozen, it runs in inference mode (Keras 3)
         if training:
             mean, variance = x.mean(axis=axes), x.var(axis=axes)
             self.moving_mean.value *= self.momentum

@@ -88,6 +88,19 @@ class Functional(Model):
                 cached = self._plan_cache
         return cached[1]
 
+    def _plan_kind(self) -> str:
+        return "plan"
+
+    def _nested_plan(self) -> graph.GraphPlan:
+        """The graph's plan when the model is a layer of another: backward reaches the inputs."""
+        key = (fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
+        cached = self.__dict__.get("_nested")
+        if cached is None or cached[0] != key:
+            with _PLAN_LOCK:
+                cached = self.__dict__["_nested"] = (key, graph.plan_from_nodes(self._nodes, self._inputs,
+                                                                                   self._outputs, input_grads=True))
+        return cached[1]
+
     def _flat_parameters(self):
         flat = super()._flat_parameters()
         self._plan().refresh()

@@ -27,6 +27,7 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..callbacks import CallbackList, History, Progbar, ProgbarLogger
 from ..engine import FlatParameters
+from ..engine.parameters import layout_of
 from ..engine import data as data_module
 from ..engine import threads as threads_module
 from ..ops.tape import collecting_losses
@@ -321,7 +322,7 @@ class Model(SubclassedEngine):
         # the array the optimizer does not update.
         with _FLAT_LOCK:
             parameters = self.trainable_weights
-            layout = tuple((id(p), p.value.shape) for p in parameters)
+            layout = layout_of(parameters)
             if self._flat is None or self._flat.layout != layout:
                 self._flat = FlatParameters(parameters, self.dtype)
             return self._flat
@@ -656,11 +657,40 @@ class Model(SubclassedEngine):
         return self(x)
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
+        """On arrays: the model's output. On symbolic tensors (building another model), or on a
+        tape's tensors (inside a subclassed model's call): the model as a layer of it."""
+        from ..engine.graph import KerasTensor, flatten_structure
+        from ..ops.tape import Tensor
+        if any(isinstance(v, (KerasTensor, Tensor)) for v in flatten_structure(x)):
+            return self._as_layer()(x, training=training)
         y = self._forward(self._prepare_x(x), training=training)
         # Called from a callback during fit, the output lies in an array the next step reuses.
         if threading.get_ident() in self._reusing_buffers:
             return [o.copy() for o in y] if isinstance(y, list) else y.copy()
         return y
+
+    # -- a model as a layer of another (models/as_layer.py) ------------------------------------
+    def _as_layer(self):
+        view = self.__dict__.get("_layer_view")
+        if view is None:
+            from .as_layer import ModelLayer
+            view = self.__dict__["_layer_view"] = ModelLayer(self)
+        return view
+
+    def _plan_kind(self) -> str:
+        return "tape"  # a subclassed model; Sequential and Functional run a plan
+
+    @property
+    def trainable(self) -> bool:
+        return self.__dict__.get("_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """As in Keras 3: setting it on a model sets it on every layer inside (it takes effect
+        in training at the next compile/fit)."""
+        self.__dict__["_trainable"] = bool(value)
+        for layer in self.layers:
+            layer.trainable = bool(value)
 
     def get_layer(self, name: str | None = None, index: int | None = None):
         """The layer called ``name``, or at position ``index`` of ``model.layers``."""

@@ -22,8 +22,8 @@ class Sequential(Model):
 
     def __init__(self, layers=None, name: str | None = None, trainable: bool = True):
         super().__init__(name=name)
-        self.trainable = trainable
         self._layers: list[Layer] = []
+        self.trainable = trainable
         self._input_layer: InputLayer | None = None
         self._chain = None  # (key, GraphPlan) of the layers as they are
         self.built = False
@@ -44,6 +44,8 @@ class Sequential(Model):
     def add(self, layer: Layer) -> None:
         if isinstance(layer, graph.KerasTensor) and isinstance(getattr(layer.node, "layer", None), InputLayer):
             layer = layer.node.layer  # Sequential([Input(shape=...), ...])
+        if isinstance(layer, Model):
+            layer = layer._as_layer()  # a model as a layer, sharing its weights
         if not isinstance(layer, Layer):
             raise TypeError(f'Sequential "{self.name}": add() takes a layer, received {layer!r}')
         if isinstance(layer, InputLayer):
@@ -129,6 +131,17 @@ class Sequential(Model):
                 raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
             self._chain = (key, graph.chain_plan(self._layers))
         return self._chain[1]
+
+    def _plan_kind(self) -> str:
+        return "plan"
+
+    def _nested_plan(self) -> graph.GraphPlan:
+        """The chain's plan when the model is a layer of another: backward reaches the input."""
+        key = (tuple(map(id, self._layers)), fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
+        cached = self.__dict__.get("_nested")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_nested"] = (key, graph.chain_plan(self._layers, input_grads=True))
+        return cached[1]
 
     def _forward(self, x, training: bool):
         """Run the layers in order; a pair that engine/fusion.py knows runs as one step."""

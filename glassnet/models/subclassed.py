@@ -84,7 +84,7 @@ class SubclassedEngine:
         inputs = tape.watch(x)
         with tape:
             output = self._run_call(inputs, True)
-        calls.last = (tape, output)
+        calls.last = (tape, inputs, output)
         return _values_of(output)
 
     @property
@@ -104,10 +104,15 @@ class SubclassedEngine:
         self.__dict__.update(state)
 
     def _backward(self, grad, grad_is_preactivation: bool = False) -> None:
-        tape, output = self._calls.last
+        self._backward_to_input(grad)
+
+    def _backward_to_input(self, grad):
+        """Fill the weights' gradients from dL/d(output); return dL/d(input)."""
+        tape, inputs, output = self._calls.last
         totals = tape.backward([output], [grad])
         for parameter in self.trainable_weights:
             parameter.grad[...] = totals.get(id(parameter), 0)
+        return totals.get(id(inputs), np.zeros_like(inputs.value))
 
     def add_loss(self, loss) -> None:
         """Add ``loss`` to the model's loss from inside ``call`` (see Layer.add_loss)."""

@@ -90,7 +90,7 @@ def print_summary(model, line_length=None, print_fn=None) -> None:
              _rule(columns, "┡", "━", "╇", "┩")]
     layers = model.layers
     for index, layer in enumerate(layers):
-        cells = [f"{layer.name} ({type(layer).__name__})", _shape_text(layer.output_shape), f"{layer.count_params():,}"]
+        cells = [f"{layer.name} ({getattr(layer, 'class_name', type(layer).__name__)})", _shape_text(layer.output_shape), f"{layer.count_params():,}"]
         if graph is not None:
             connected, shapes = graph
             cells[1] = shapes[id(layer)]
