@@ -146,19 +146,20 @@ class Model(SubclassedEngine):
     def _several_outputs(self) -> bool:
         return len(getattr(self, "output_names", ())) > 1
 
-    def _per_output(self, value, argument: str, default=None) -> list:
+    def _per_output(self, value, argument: str, default=None, where: str | None = None) -> list:
         """``value`` for each output: one value for all, a list in output order, or a dict by
-        output name."""
+        output name. ``where`` names the argument in errors (``compile(loss=...)`` by default)."""
         names = self.output_names
+        where = where or f"compile({argument}=...)"
         if isinstance(value, dict):
             unknown = sorted(set(value) - set(names))
             if unknown:
-                raise ValueError(f"compile({argument}=...) names {unknown}, which are not outputs of model "
+                raise ValueError(f"{where} names {unknown}, which are not outputs of model "
                                  f'"{self.name}"; its outputs are {names}.')
             return [value.get(name, default) for name in names]
         if isinstance(value, (list, tuple)) and argument != "metrics":
             if len(value) != len(names):
-                raise ValueError(f"compile({argument}=...) has {len(value)} entries, but model \"{self.name}\" has "
+                raise ValueError(f"{where} has {len(value)} entries, but model \"{self.name}\" has "
                                  f"{len(names)} outputs ({names}).")
             return list(value)
         return [value] * len(names)
@@ -288,18 +289,7 @@ class Model(SubclassedEngine):
         """Per-sample weights; for a model of several outputs ``sample_weight`` may also be a
         list (in output order) or a dict (by output name) of them, as in Keras."""
         if self._several_outputs() and isinstance(sample_weight, (list, tuple, dict)):
-            names = self.output_names
-            if isinstance(sample_weight, dict):
-                unknown = sorted(set(sample_weight) - set(names))
-                if unknown:
-                    raise ValueError(f"sample_weight names {unknown}, which are not outputs of model \"{self.name}\"; "
-                                     f"its outputs are {names}.")
-                per_output = [sample_weight.get(name) for name in names]
-            else:
-                if len(sample_weight) != len(names):
-                    raise ValueError(f"sample_weight has {len(sample_weight)} entries, but model \"{self.name}\" has "
-                                     f"{len(names)} outputs ({names}).")
-                per_output = list(sample_weight)
+            per_output = self._per_output(sample_weight, "sample_weight", where="sample_weight")
             return [None if w is None else data_module.sample_weights(y_raw, n, w, class_weight) for w in per_output]
         return data_module.sample_weights(y_raw, n, sample_weight, class_weight)
 

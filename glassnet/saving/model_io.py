@@ -157,13 +157,19 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     from .keras_format import is_keras_file, load_keras
     if is_keras_file(path):
         return load_keras(path, custom_objects)
+    return _reading(path, "the model config", lambda reader: _load_from(reader, custom_objects, compile))
+
+
+def _reading(path, what: str, read):
+    """``read(reader)`` on the file at ``path``; whatever a damaged config makes it raise
+    becomes a ModelFileError naming the file and ``what`` was being read."""
     reader = ArchiveReader(path)
     try:
-        return _load_from(reader, custom_objects, compile)
+        return read(reader)
     except ModelFileError:
         raise
     except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as error:
-        raise ModelFileError(f"{reader.path!r}: the model config is invalid ({type(error).__name__}: {error}).") from None
+        raise ModelFileError(f"{reader.path!r}: {what} is invalid ({type(error).__name__}: {error}).") from None
     finally:
         reader.close()
 
@@ -206,18 +212,13 @@ def restore_training_state(model, path) -> dict:
     """Put a file's weights, optimizer state and random streams into ``model`` (compiled, of the
     same architecture), as BackupAndRestore resumes a fit; returns what the file records of
     the training (``{"epoch": n}``)."""
-    reader = ArchiveReader(path)
-    try:
+    def read(reader):
         if reader.header.get("contents") != "model":
             raise ModelFileError(f"{reader.path!r} holds no training state.")
         _restore_state(model, reader, restore_optimizer=model.compiled)
         return dict(reader.config.get("training") or {})
-    except ModelFileError:
-        raise
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as error:
-        raise ModelFileError(f"{reader.path!r}: the training state is invalid ({type(error).__name__}: {error}).") from None
-    finally:
-        reader.close()
+
+    return _reading(path, "the training state", read)
 
 
 def save_weights(model, path) -> None:
