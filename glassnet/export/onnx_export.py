@@ -122,6 +122,8 @@ def _conv1d(graph, x, layer):
 
 
 def _layer(graph, x, layer):
+    if getattr(layer, "is_nested_model", False):  # a model inside another: its layers, inline
+        return _model_outputs(graph, layer.model, [x])[0]
     kind = type(layer).__name__
     if kind == "Dense":
         y = graph.op("MatMul", [x, graph.constant(layer.kernel.value, "kernel")])
@@ -217,26 +219,34 @@ def _graph_outputs(graph, model, input_names):
     return [names[id(t)] for t in model.outputs]
 
 
+def _model_outputs(graph, model, input_names):
+    """The ONNX names of a Sequential or functional model's outputs, given its inputs' names."""
+    from ..models import Functional, Sequential
+    if isinstance(model, Sequential):
+        x = input_names[0]
+        for layer in model.layers:
+            x = _layer(graph, x, layer)
+        return [x]
+    if isinstance(model, Functional):
+        return _graph_outputs(graph, model, input_names)
+    raise ValueError(f'to_onnx: model "{model.name}" is a subclass of Model, whose call() is Python code; '
+                     "export a Sequential or functional (Model(inputs, outputs)) model.")
+
+
 def to_onnx(model, path, opset: int = OPSET):
     """Write ``model`` (built) as an ONNX file at ``path``; returns the onnx ModelProto.
     A model with one input and one output reads ``input`` (with a free batch axis) and writes
     ``output``; a functional model with several uses its input and output names."""
-    from ..models import Functional, Sequential
+    from ..models import Sequential
     onnx, helper, numpy_helper = _onnx()
     model._require_built("to_onnx()")
-    if not isinstance(model, (Sequential, Functional)):
-        raise ValueError(f'to_onnx: model "{model.name}" is a subclass of Model, whose call() is Python code; '
-                         "export a Sequential or functional (Model(inputs, outputs)) model.")
     graph = _Graph(helper, numpy_helper)
     if isinstance(model, Sequential):
-        x, input_shapes, output_shapes = "input", [model.input_shape], [model.output_shape]
-        for layer in model.layers:
-            x = _layer(graph, x, layer)
-        input_names, outputs = ["input"], [x]
+        input_shapes, output_shapes = [model.input_shape], [model.output_shape]
     else:
         input_shapes, output_shapes = [t.shape for t in model.inputs], [t.shape for t in model.outputs]
-        input_names = ["input"] if len(input_shapes) == 1 else list(model.input_names)
-        outputs = _graph_outputs(graph, model, input_names)
+    input_names = ["input"] if len(input_shapes) == 1 else list(model.input_names)
+    outputs = _model_outputs(graph, model, input_names)
     output_names = ["output"] if len(outputs) == 1 else list(model.output_names)
     for source, name in zip(outputs, output_names):
         graph.nodes.append(helper.make_node("Identity", [source], [name]))

@@ -5,8 +5,11 @@ glassnet's layers or in ``custom_objects``, never imported from a name in a file
 from __future__ import annotations
 
 
+_MODELS = ("Sequential", "Functional")  # a model nested in another is written as itself
+
+
 def serialize(layer) -> dict:
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    return {"class_name": getattr(layer, "class_name", type(layer).__name__), "config": layer.get_config()}
 
 
 def layer_class(class_name: str, custom_objects: dict | None = None):
@@ -23,6 +26,10 @@ def layer_class(class_name: str, custom_objects: dict | None = None):
 
 
 def deserialize(config: dict, custom_objects: dict | None = None):
+    if config["class_name"] in _MODELS:  # a nested model: rebuilt, then used as a layer
+        from .. import models
+        model = getattr(models, config["class_name"]).from_config(dict(config["config"]), custom_objects)
+        return model._as_layer()
     cls = layer_class(config["class_name"], custom_objects)
     try:
         return cls.from_config(dict(config["config"]))

@@ -67,5 +67,8 @@ class ModelLayer(Layer):
         return input_grads[0] if len(input_grads) == 1 else input_grads
 
     def get_config(self):
-        raise ValueError(f'The model "{self.model.name}" nested in another cannot be saved yet: save the models '
-                         "apart (each with model.save), or rebuild the outer model from the inner one's layers.")
+        """The nested model's own config (layers.serialize writes its class, Sequential or Functional)."""
+        if self.model._plan_kind() == "tape":
+            raise ValueError(f'The subclassed model "{self.model.name}" nested in another cannot be saved yet: '
+                             "save the models apart (each with model.save).")
+        return self.model.get_config()

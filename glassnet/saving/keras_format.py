@@ -63,6 +63,9 @@ def _to_keras_value(key, value):
 
 
 def _keras_layer_config(layer) -> dict:
+    if getattr(layer, "is_nested_model", False):
+        raise ValueError(f'The model "{layer.name}" is nested in another, which glassnet does not write to .keras files '
+                         "yet; save in glassnet's format (a name not ending in .keras).")
     config = {key: _to_keras_value(key, value) for key, value in layer.get_config().items()}
     config.pop("batch_input_shape", None)
     config["dtype"] = "float32"

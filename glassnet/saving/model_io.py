@@ -26,12 +26,18 @@ def _random_streams(model) -> list:
     layer's (Dropout's masks, a custom layer's SeedGenerator), in layer order."""
     from ..random import SeedGenerator
     streams = [("model", model._random)]
-    for index, layer in enumerate(model.layers):  # by position: a subclassed model's layers are renamed
+
+    def visit(layer, path):
         for attribute, value in sorted(vars(layer).items()):
             if isinstance(value, SeedGenerator):
                 value = value.generator
             if isinstance(value, np.random.Generator):
-                streams.append((f"layer {index} ({type(layer).__name__}).{attribute}", value))
+                streams.append((f"{path}.{attribute}", value))
+        for index, sublayer in enumerate(layer._sublayers()):  # the layers of a nested model or layer
+            visit(sublayer, f"{path}/{index} ({type(sublayer).__name__})")
+
+    for index, layer in enumerate(model.layers):  # by position: a subclassed model's layers are renamed
+        visit(layer, f"layer {index} ({type(layer).__name__})")
     return streams
 
 

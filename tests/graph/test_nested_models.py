@@ -96,12 +96,31 @@ def test_gradients_pass_through_nested_models():
     assert result.ok, result.errors
 
 
+def test_nested_models_save_and_load_in_glassnets_format(tmp_path):
+    keras.utils.set_random_seed(3)
+    base = base_model()
+    inputs = keras.Input((8, 8, 1))
+    model = keras.Model(inputs, layers.Dense(3, activation="softmax")(layers.Dropout(0.3)(base(inputs))))
+    twice = keras.Sequential([keras.Sequential([model], name="wrapper"), layers.Dense(2)])  # two levels deep
+    x, y = images()
+    for m in (model, twice):
+        m.compile("adam", "sparse_categorical_crossentropy")
+        m.fit(x, y % 2 if m is twice else y, epochs=1, verbose=0)
+        m.save(tmp_path / f"{m.name}.glassnet")
+        loaded = keras.models.load_model(tmp_path / f"{m.name}.glassnet")
+        np.testing.assert_array_equal(loaded.predict(x, verbose=0), m.predict(x, verbose=0))
+        assert [l.name for l in loaded.layers] == [l.name for l in m.layers]
+        resumed, straight = loaded.fit(x, y % 2 if m is twice else y, epochs=1, verbose=0).history, \
+            m.fit(x, y % 2 if m is twice else y, epochs=1, verbose=0).history
+        assert resumed == straight  # weights, optimizer state and streams came back
+
+
 def test_what_nesting_cannot_do_yet_is_said_clearly(tmp_path):
     inner = keras.Sequential([keras.Input((4,)), layers.Dense(4)], name="inner")
     inputs = keras.Input((4,))
     with pytest.raises(NotImplementedError, match='"inner" is called at 2 places'):
         keras.Model(inputs, layers.Add()([inner(inputs), inner(inputs)])).predict(np.ones((1, 4)), verbose=0)
     outer = keras.Sequential([inner, layers.Dense(1)])
-    with pytest.raises(ValueError, match='"inner" nested in another cannot be saved yet'):
-        outer.save(tmp_path / "outer.glassnet")
+    with pytest.raises(ValueError, match='"inner" is nested in another, which glassnet does not write to .keras'):
+        outer.save(tmp_path / "outer.keras")
     assert not list(tmp_path.iterdir())

@@ -94,3 +94,14 @@ def test_python_code_in_a_graph_is_refused_by_name(tmp_path):
     with pytest.raises(ValueError, match="'plus_one' \\(Lambda\\) runs Python code"):
         keras.export.to_onnx(model, tmp_path / "x.onnx")
     assert not (tmp_path / "x.onnx").exists()
+
+
+def test_onnx_of_a_model_nested_two_levels_deep(tmp_path):
+    keras.utils.set_random_seed(0)
+    inner = keras.Sequential([keras.Input((6,)), layers.Dense(5, activation="relu")], name="inner")
+    inputs = keras.Input((6,))
+    middle = keras.Model(inputs, layers.Add()([inner(inputs), layers.Dense(5)(inputs)]), name="middle")
+    outer = keras.Sequential([middle, layers.Dense(3, activation="softmax")])
+    x = np.random.default_rng(1).random((7, 6), dtype=np.float32)
+    keras.export.to_onnx(outer, tmp_path / "nested.onnx")
+    np.testing.assert_allclose(run_onnx(tmp_path / "nested.onnx", x), outer.predict(x, verbose=0), atol=1e-5)
