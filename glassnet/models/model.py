@@ -38,6 +38,23 @@ from .subclassed import SubclassedEngine
 
 
 _FLAT_LOCK = threading.RLock()
+_NO_HOOKS = CallbackList([], None, {})  # evaluation without callbacks (fit's own validation calls its own)
+
+
+def _callbacks(callbacks, method: str) -> list:
+    """``callbacks=`` as Keras takes it: None, one callback, or a list or tuple of them."""
+    from ..callbacks import Callback
+    if callbacks is None:
+        return []
+    items = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+    for item in items:
+        if isinstance(item, type) and issubclass(item, Callback):
+            raise TypeError(f"{method}(callbacks=...) takes callback objects; received the class {item.__name__}: "
+                            f"write {item.__name__}() (with its arguments).")
+        if not isinstance(item, Callback):
+            raise TypeError(f"{method}(callbacks=...) takes glassnet.callbacks.Callback objects, received "
+                            f"{type(item).__name__}.")
+    return items
 
 
 def _verbosity(verbose) -> int:
@@ -424,7 +441,7 @@ class Model(SubclassedEngine):
         self.history = History()
         # User callbacks first, so what they add to the logs (ReduceLROnPlateau's learning_rate)
         # reaches the progress bar and the History, as in Keras.
-        all_callbacks = list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []) + [self.history]
+        all_callbacks = _callbacks(callbacks, "fit") + ([ProgbarLogger(verbose)] if verbose else []) + [self.history]
         params = {"epochs": epochs, "steps": len(slices), "verbose": verbose, "batch_size": batch_size}
         hooks = CallbackList(all_callbacks, self, params)
 
@@ -435,6 +452,7 @@ class Model(SubclassedEngine):
                 cleanup.callback(tuner.finish)
             self.stop_training = False
             self._initial_epoch = None
+            last_logs = {}
             hooks.call("on_train_begin", {})
             if self._initial_epoch is not None:  # BackupAndRestore resumed an interrupted fit
                 initial_epoch, self._initial_epoch = max(initial_epoch, self._initial_epoch), None
@@ -450,12 +468,13 @@ class Model(SubclassedEngine):
                 if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
                     val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
                                                      _check_batch_size(validation_batch_size or batch_size,
-                                                                       "validation_batch_size"))
+                                                                       "validation_batch_size"), hooks=hooks)
                     logs.update((f"val_{key}", value) for key, value in val_logs.items())
                 hooks.call("on_epoch_end", epoch, logs)
+                last_logs = logs
                 if self.stop_training:
                     break
-        hooks.call("on_train_end", {})
+        hooks.call("on_train_end", dict(last_logs))  # the last epoch's logs, as in Keras
         return self.history
 
     def _blas_thread_tuner(self, batch_size: int):
@@ -535,9 +554,18 @@ class Model(SubclassedEngine):
         return values[0] if len(values) == 1 else values
 
     # -- evaluate ------------------------------------------------------------------------------
-    def _evaluate_arrays(self, x, y, weights, batch_size: int, progbar: Progbar | None = None) -> dict:
+    def _evaluate_arrays(self, x, y, weights, batch_size: int, progbar: Progbar | None = None, hooks=None) -> dict:
+        """The logs of one pass over (x, y); ``hooks`` get Keras's on_test_* calls."""
+        hooks = hooks or _NO_HOOKS
+        hooks.call("on_test_begin", {})
         if self._several_outputs():
-            return self._evaluate_outputs(x, y, weights, batch_size, progbar)
+            logs = self._evaluate_outputs(x, y, weights, batch_size, progbar, hooks)
+        else:
+            logs = self._evaluate_one_output(x, y, weights, batch_size, progbar, hooks)
+        hooks.call("on_test_end", dict(logs))
+        return logs
+
+    def _evaluate_one_output(self, x, y, weights, batch_size, progbar, hooks) -> dict:
         # Metric objects of this evaluation's own: a fit running in another thread keeps its own.
         metrics = copy.deepcopy(self._compiled_metrics(y))
         for metric, _ in metrics:
@@ -545,7 +573,9 @@ class Model(SubclassedEngine):
         fused = self._uses_fused_gradient()
         loss_total = 0.0
         slices = data_module.batch_slices(len(x), batch_size)
+        batch_end = hooks.wants("on_test_batch_end")
         for step, batch in enumerate(slices):
+            hooks.call("on_test_batch_begin", step, {})
             y_pred, added = self._forward_with_losses(x[batch], training=False)
             yb, wb = y[batch], None if weights is None else weights[batch]
             source = self.output_layer.preactivation if fused else y_pred
@@ -555,6 +585,8 @@ class Model(SubclassedEngine):
             loss_total += float(values.sum()) / (values.size / len(yb)) + added * len(yb)
             for metric, weighted in metrics:
                 metric.update_state(yb, y_pred, wb if weighted else None)
+            if batch_end:
+                hooks.call("on_test_batch_end", step, self._epoch_logs(loss_total / batch.stop, metrics))
             if progbar is not None:
                 progbar.update(step + 1, self._epoch_logs(loss_total / batch.stop, metrics))
         loss = loss_total / len(x)
@@ -578,9 +610,11 @@ class Model(SubclassedEngine):
             rows = slice(0, steps * batch_size)
             x, y, weights = data_module.split_rows((x, y, weights), rows)
         self._flat_parameters()
-        progbar = Progbar(math.ceil(data_module.length(x) / batch_size), verbose) if verbose else None
+        steps_count = math.ceil(data_module.length(x) / batch_size)
+        progbar = Progbar(steps_count, verbose) if verbose else None
+        hooks = CallbackList(_callbacks(callbacks, "evaluate"), self, {"verbose": verbose, "epochs": 1, "steps": steps_count})
         with self._buffers_reused():
-            logs = self._evaluate_arrays(x, y, weights, batch_size, progbar)
+            logs = self._evaluate_arrays(x, y, weights, batch_size, progbar, hooks)
         return logs if return_dict else self._logs_as_list(logs)
 
     # -- predict -------------------------------------------------------------------------------
@@ -595,17 +629,27 @@ class Model(SubclassedEngine):
         if steps is not None:
             slices = slices[:int(steps)]
         progbar = Progbar(len(slices), verbose) if verbose else None
+        hooks = CallbackList(_callbacks(callbacks, "predict"), self, {"verbose": verbose, "epochs": 1, "steps": len(slices)})
+        per_batch = hooks.wants("on_predict_batch_begin") or hooks.wants("on_predict_batch_end")
         out = None
+        hooks.call("on_predict_begin", {})
         with self._buffers_reused():
-            for rows in self._inference_pieces(slices, batch_size):
+            # With batch hooks to call, the batches run one by one; else in cache-sized pieces.
+            for step, rows in enumerate(slices if per_batch else self._inference_pieces(slices, batch_size)):
+                if per_batch:
+                    hooks.call("on_predict_batch_begin", step, {})
                 y_pred = self._forward(data_module.split_rows((x,), rows)[0], training=False)
                 pieces = y_pred if isinstance(y_pred, list) else [y_pred]
                 if out is None:
                     out = [np.empty((slices[-1].stop,) + p.shape[1:], dtype=p.dtype) for p in pieces]
                 for target, piece in zip(out, pieces):
                     target[rows] = piece
+                if per_batch:
+                    batch_out = [target[rows] for target in out]
+                    hooks.call("on_predict_batch_end", step, {"outputs": batch_out[0] if len(out) == 1 else batch_out})
                 if progbar is not None:
                     progbar.update(-(-rows.stop // batch_size))
+        hooks.call("on_predict_end", {})
         if progbar is not None:
             progbar.update(len(slices), final=True)
         if out is None or len(out) == 1:
@@ -770,7 +814,8 @@ class Model(SubclassedEngine):
                 break
         return self._outputs_logs(totals, seen, metric_objects) if seen else None
 
-    def _evaluate_outputs(self, x, y, weights, batch_size, progbar=None) -> dict:
+    def _evaluate_outputs(self, x, y, weights, batch_size, progbar=None, hooks=None) -> dict:
+        hooks = hooks or _NO_HOOKS
         metric_objects = copy.deepcopy(self._output_metric_objects(y))
         for metrics in metric_objects:
             for metric, _ in metrics:
@@ -779,6 +824,7 @@ class Model(SubclassedEngine):
         totals = np.zeros(1 + len(self.output_names))
         slices = data_module.batch_slices(n, batch_size)
         for step, batch in enumerate(slices):
+            hooks.call("on_test_batch_begin", step, {})
             xb, yb, wb = data_module.split_rows((x, y, weights), batch)
             outputs, added = self._forward_with_losses(xb, training=False)
             loss, values, _, _ = self._losses_and_grads(yb, outputs, wb)
@@ -788,6 +834,8 @@ class Model(SubclassedEngine):
                 for metric, _ in metrics:
                     if target is not None:
                         metric.update_state(target, output, None)
+            if hooks.wants("on_test_batch_end"):
+                hooks.call("on_test_batch_end", step, self._outputs_logs(totals, batch.stop, metric_objects))
             if progbar is not None:
                 progbar.update(step + 1, self._outputs_logs(totals, batch.stop, metric_objects))
         logs = self._outputs_logs(totals, n, metric_objects)
