@@ -23,7 +23,7 @@ class ModelLayer(Layer):
             self.built = True
             self.input_shape, self.output_shape = model.input_shape, model.output_shape
             self._declared_input_shape = model.input_shape  # Sequential([base_model, ...]) builds from it
-        self._plans = {}
+        self.runs_a_plan = hasattr(model, "_plan")  # Sequential and Functional; a subclassed model tapes
 
     def __getattr__(self, name):  # called only for what the layer itself lacks: the model's
         model = self.__dict__.get("model")
@@ -50,25 +50,22 @@ class ModelLayer(Layer):
     def compute_output_shape(self, input_shape):
         return self.model.output_shape
 
-    def _plan(self):
-        return self.model._nested_plan()
-
     def forward(self, x, training=False):
-        if self.model._plan_kind() == "tape":
+        if not self.runs_a_plan:
             return self.model._forward(x, training)
-        outputs = self._plan().forward(x if isinstance(x, list) else [x], training)
+        outputs = self.model._plan(input_grads=True).forward(x if isinstance(x, list) else [x], training)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def backward(self, grad_output, need_input_grad=True):
-        if self.model._plan_kind() == "tape":
+        if not self.runs_a_plan:
             return self.model._backward_to_input(grad_output)
         grads = grad_output if isinstance(grad_output, list) else [grad_output]
-        input_grads = self._plan().backward(grads, [False] * len(grads))
+        input_grads = self.model._plan(input_grads=True).backward(grads, [False] * len(grads))
         return input_grads[0] if len(input_grads) == 1 else input_grads
 
     def get_config(self):
         """The nested model's own config (layers.serialize writes its class, Sequential or Functional)."""
-        if self.model._plan_kind() == "tape":
+        if not self.runs_a_plan:
             raise ValueError(f'The subclassed model "{self.model.name}" nested in another cannot be saved yet: '
                              "save the models apart (each with model.save).")
         return self.model.get_config()

@@ -40,7 +40,7 @@ class Functional(Model):
             raise ValueError(f'Model "{self.name}": the input(s) {unused} are not used to compute any output.')
         self.input_names = input_keys or [t.node.layer.name for t in self._inputs]
         self.output_names = output_keys or [t.node.layer.name for t in self._outputs]
-        self._plan_cache = None
+        self._plans = {}  # input_grads -> (key, GraphPlan)
         self._layer_order = None
         self.input_shape = self._inputs[0].shape if len(self._inputs) == 1 else [t.shape for t in self._inputs]
         self.output_shape = self._outputs[0].shape if len(self._outputs) == 1 else [t.shape for t in self._outputs]
@@ -78,27 +78,17 @@ class Functional(Model):
             return None
         return plan.output_layer(0)
 
-    def _plan(self) -> graph.GraphPlan:
+    def _plan(self, input_grads: bool = False) -> graph.GraphPlan:
+        """The graph's plan; with ``input_grads`` (the model as a layer of another) backward
+        reaches the inputs."""
         key = (fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
-        cached = self._plan_cache
+        cached = self._plans.get(input_grads)
         if cached is None or cached[0] != key:
             with _PLAN_LOCK:  # one plan for all threads: a shared layer's calls keep their contexts in it
-                if self._plan_cache is None or self._plan_cache[0] != key:
-                    self._plan_cache = (key, graph.plan_from_nodes(self._nodes, self._inputs, self._outputs))
-                cached = self._plan_cache
-        return cached[1]
-
-    def _plan_kind(self) -> str:
-        return "plan"
-
-    def _nested_plan(self) -> graph.GraphPlan:
-        """The graph's plan when the model is a layer of another: backward reaches the inputs."""
-        key = (fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
-        cached = self.__dict__.get("_nested")
-        if cached is None or cached[0] != key:
-            with _PLAN_LOCK:
-                cached = self.__dict__["_nested"] = (key, graph.plan_from_nodes(self._nodes, self._inputs,
-                                                                                   self._outputs, input_grads=True))
+                cached = self._plans.get(input_grads)
+                if cached is None or cached[0] != key:
+                    cached = self._plans[input_grads] = (key, graph.plan_from_nodes(
+                        self._nodes, self._inputs, self._outputs, input_grads))
         return cached[1]
 
     def _flat_parameters(self):

@@ -711,9 +711,6 @@ class Model(SubclassedEngine):
             view = self.__dict__["_layer_view"] = ModelLayer(self)
         return view
 
-    def _plan_kind(self) -> str:
-        return "tape"  # a subclassed model; Sequential and Functional run a plan
-
     @property
     def trainable(self) -> bool:
         return self.__dict__.get("_trainable", True)

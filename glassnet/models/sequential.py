@@ -25,7 +25,7 @@ class Sequential(Model):
         self._layers: list[Layer] = []
         self.trainable = trainable
         self._input_layer: InputLayer | None = None
-        self._chain = None  # (key, GraphPlan) of the layers as they are
+        self._chain = {}  # input_grads -> (key, GraphPlan) of the layers as they are
         self.built = False
         self.input_shape = self.output_shape = None
         for layer in layers or []:
@@ -121,26 +121,16 @@ class Sequential(Model):
         return flat
 
     # -- passes --------------------------------------------------------------------------------
-    def _plan(self) -> graph.GraphPlan:
+    def _plan(self, input_grads: bool = False) -> graph.GraphPlan:
         """The chain's plan (engine/graph.py), made again when the layers or the fusion
         settings change. Backward stops at the first layer with trainable weights: nothing below
-        needs a gradient."""
+        needs a gradient; with ``input_grads`` (the model as a layer of another) it reaches the input."""
         key = (tuple(map(id, self._layers)), fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
-        if self._chain is None or self._chain[0] != key:
+        cached = self._chain.get(input_grads)
+        if cached is None or cached[0] != key:
             if not self._layers:
                 raise ValueError(f'Sequential "{self.name}" has no layers; add some with model.add(...).')
-            self._chain = (key, graph.chain_plan(self._layers))
-        return self._chain[1]
-
-    def _plan_kind(self) -> str:
-        return "plan"
-
-    def _nested_plan(self) -> graph.GraphPlan:
-        """The chain's plan when the model is a layer of another: backward reaches the input."""
-        key = (tuple(map(id, self._layers)), fusion._state["enabled"], fusion._state["direct"], kernels.is_enabled())
-        cached = self.__dict__.get("_nested")
-        if cached is None or cached[0] != key:
-            cached = self.__dict__["_nested"] = (key, graph.chain_plan(self._layers, input_grads=True))
+            cached = self._chain[input_grads] = (key, graph.chain_plan(self._layers, input_grads))
         return cached[1]
 
     def _forward(self, x, training: bool):
