@@ -36,7 +36,7 @@ def _generator(seed) -> np.random.Generator:
     if isinstance(seed, SeedGenerator):
         return seed.generator
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        return np.random.default_rng(int(seed))
+        return shared.new_stream(int(seed))  # a fresh stream from the seed: the same numbers each call
     raise TypeError(f"seed must be None, an integer or a glassnet.random.SeedGenerator, received {seed!r}")
 
 
