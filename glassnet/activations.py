@@ -301,9 +301,15 @@ def get(identifier) -> ActivationFunction:
         return identifier
     if isinstance(identifier, str):
         key = identifier.lower()
-        if key not in _BY_NAME:
+        if key in _BY_NAME:
+            return _BY_NAME[key]
+        from .saving.registry import get_registered_object
+        registered = get_registered_object(identifier)
+        if registered is None:
             raise unknown_name_error("activation", identifier, _BY_NAME)
-        return _BY_NAME[key]
+        return get(registered() if isinstance(registered, type) else registered)
+    if isinstance(identifier, type) and issubclass(identifier, ActivationFunction):
+        return identifier()
     if callable(identifier):
         raise TypeError(
             f"activation {identifier!r} is a plain function, so glassnet cannot differentiate it. "
@@ -313,13 +319,24 @@ def get(identifier) -> ActivationFunction:
 
 
 def serialize(activation: ActivationFunction):
+    from .saving.registry import described, registered_name_or_none
     if not activation.get_config() and _BY_NAME.get(activation.name) is activation:
         return activation.name
-    return {"class_name": activation.name, "config": activation.get_config()}
+    registered = registered_name_or_none(type(activation))
+    if registered and not activation.get_config():
+        return registered  # found again by get(name)
+    return described(activation, activation.get_config(), class_name=type(activation).__name__ if registered
+                     else activation.name)
 
 
-def deserialize(config) -> ActivationFunction:
+def builtin_classes() -> dict:
+    return {name: type(function) for name, function in _BY_NAME.items()}
+
+
+def deserialize(config, custom_objects: dict | None = None) -> ActivationFunction:
     if isinstance(config, str) or config is None:
+        if custom_objects and config in custom_objects:
+            return get(custom_objects[config])
         return get(config)
-    cls = type(get(config["class_name"]))
-    return cls(**config.get("config", {}))
+    from .saving.registry import rebuild
+    return rebuild("activation", config, builtin_classes(), ActivationFunction, custom_objects)

@@ -182,13 +182,17 @@ def serialize(initializer: Initializer):
     config = initializer.get_config()
     if type(initializer) in (GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, LecunUniform):
         config = {}
-    return {"class_name": name, "config": config}
+    from .saving.registry import described
+    return described(initializer, config, class_name=name)
 
 
-def deserialize(config) -> Initializer:
+def builtin_classes() -> dict:
+    """By the snake-case names glassnet writes and the class names Keras writes."""
+    return {**_BY_NAME, **{cls.__name__: cls for cls in _BY_NAME.values()}}
+
+
+def deserialize(config, custom_objects: dict | None = None) -> Initializer:
     if isinstance(config, str):
         return get(config)
-    cls = _BY_NAME.get(config["class_name"])
-    if cls is None:
-        raise unknown_name_error("initializer", config["class_name"], _BY_NAME)
-    return cls(**config.get("config", {}))
+    from .saving.registry import rebuild
+    return rebuild("initializer", config, builtin_classes(), Initializer, custom_objects)

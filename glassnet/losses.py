@@ -375,14 +375,17 @@ def get(identifier) -> Loss:
     raise TypeError(f"loss must be a name, a Loss or a glassnet loss function, received {identifier!r}")
 
 
+def builtin_classes() -> dict:
+    return dict(_CLASSES)
+
+
 def serialize(loss: Loss) -> dict:
-    return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    from .saving.registry import described
+    return described(loss, loss.get_config())
 
 
-def deserialize(config) -> Loss:
+def deserialize(config, custom_objects: dict | None = None) -> Loss:
     if isinstance(config, str):
         return get(config)
-    cls = _CLASSES.get(config["class_name"])
-    if cls is None:
-        raise unknown_name_error("loss", config["class_name"], _CLASSES)
-    return cls(**config.get("config", {}))
+    from .saving.registry import rebuild
+    return rebuild("loss", config, _CLASSES, Loss, custom_objects)

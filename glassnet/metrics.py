@@ -80,6 +80,13 @@ class Metric:
         self.total = 0.0
         self.count = 0
 
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Metric":
+        return cls(**config)
+
     def __repr__(self):
         return f"<{type(self).__name__} {self.name}>"
 
@@ -93,6 +100,9 @@ class MeanMetricWrapper(Metric):
 
     def values(self, y_true, y_pred):
         return np.asarray(self.fn(y_true, y_pred, **self.kwargs))
+
+    def get_config(self) -> dict:
+        return {"name": self.name, **self.kwargs}
 
 
 class Mean(Metric):
@@ -139,6 +149,36 @@ _FUNCTIONS = {
 }
 
 
+_CLASSES = {cls.__name__: cls for cls in (
+    CategoricalAccuracy, SparseCategoricalAccuracy, BinaryAccuracy, TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy, MeanSquaredError, MeanAbsoluteError, Mean)}
+
+
+def builtin_classes() -> dict:
+    return dict(_CLASSES)
+
+
+def serialize(metric) -> str | dict:
+    """A metric as compile() was given it: a name stays a name; a metric object is described
+    by its class (glassnet's or a registered one) and config."""
+    from .saving.registry import described, registered_name_or_none
+    if isinstance(metric, str):
+        return metric
+    if not isinstance(metric, Metric) and registered_name_or_none(metric):
+        return registered_name_or_none(metric)  # a registered function: found again by its name
+    if not isinstance(metric, Metric) or type(metric) is MeanMetricWrapper:
+        raise ValueError(f"Cannot save the metric {metric!r}, a wrapped function: compile with a metric name such as "
+                         "'accuracy', a glassnet metric class, or a registered function or Metric subclass.")
+    return described(metric, metric.get_config())
+
+
+def deserialize(config, custom_objects: dict | None = None):
+    if isinstance(config, str):
+        return config
+    from .saving.registry import rebuild
+    return rebuild("metric", config, _CLASSES, Metric, custom_objects)
+
+
 def _resolve_accuracy(output_shape, targets_ndim: int):
     """As Keras 3 decides, from shapes only: one output unit -> binary; targets of lower rank
     than the output (integer labels) -> sparse categorical; otherwise categorical."""
@@ -163,6 +203,10 @@ def get(identifier, output_shape=(None, 1), targets_ndim: int = 2) -> Metric:
         key = identifier.lower()
         if key in ("accuracy", "acc"):
             return MeanMetricWrapper(_resolve_accuracy(output_shape, targets_ndim), name=identifier)
+        from .saving.registry import get_registered_object
+        registered = get_registered_object(identifier)
+        if callable(registered):
+            return get(registered)
         if key not in _FUNCTIONS:
             raise unknown_name_error("metric", identifier, list(_FUNCTIONS) + ["accuracy", "acc"])
         return MeanMetricWrapper(_FUNCTIONS[key], name=identifier)

@@ -87,16 +87,19 @@ def get(identifier) -> Regularizer | None:
     raise TypeError(f"regularizer must be a name, a Regularizer or None, received {identifier!r}")
 
 
+def builtin_classes() -> dict:
+    return dict(_CLASSES)
+
+
 def serialize(regularizer: Regularizer | None):
     if regularizer is None:
         return None
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    from .saving.registry import described
+    return described(regularizer, regularizer.get_config())
 
 
-def deserialize(config) -> Regularizer | None:
+def deserialize(config, custom_objects: dict | None = None) -> Regularizer | None:
     if config is None or isinstance(config, str):
         return get(config)
-    cls = _CLASSES.get(config["class_name"])
-    if cls is None:
-        raise unknown_name_error("regularizer", config["class_name"], _CLASSES)
-    return cls(**config.get("config", {}))
+    from .saving.registry import rebuild
+    return rebuild("regularizer", config, _CLASSES, Regularizer, custom_objects)

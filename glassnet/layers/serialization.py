@@ -1,39 +1,41 @@
 """``layers.serialize(layer)`` and ``layers.deserialize(config, custom_objects)``: a layer as
-``{"class_name": ..., "config": layer.get_config()}`` and back. A class is found among
-glassnet's layers or in ``custom_objects``, never imported from a name in a file."""
+``{"class_name": ..., "config": layer.get_config()}`` and back. A class is found through the
+registry (glassnet.saving.registry): glassnet's exported layers, registered classes and
+``custom_objects``, never imported from a name in a file."""
 
 from __future__ import annotations
-
 
 _MODELS = ("Sequential", "Functional")  # a model nested in another is written as itself
 
 
-def serialize(layer) -> dict:
-    return {"class_name": getattr(layer, "class_name", type(layer).__name__), "config": layer.get_config()}
-
-
-def layer_class(class_name: str, custom_objects: dict | None = None):
+def builtin_layers() -> dict:
+    """glassnet's layer classes by name: the Layer subclasses ``glassnet.layers`` exports."""
     from .. import layers as layers_module
     from .base import Layer
-    found = (custom_objects or {}).get(class_name) or getattr(layers_module, class_name, None)
-    if not (isinstance(found, type) and issubclass(found, Layer)):
-        known = ", ".join(sorted(n for n in layers_module.__all__
-                                 if n[0].isupper() and n not in ("Input", "Layer", "Parameter")))
-        raise ValueError(f"Unknown layer class {class_name!r} in the model config. A layer of your own is passed "
-                         f"when loading: load_model(path, custom_objects={{{class_name!r}: {class_name}}}). "
-                         f"glassnet's known layers: {known}.")
-    return found
+    table = {}
+    for name in layers_module.__all__:
+        value = getattr(layers_module, name)
+        if isinstance(value, type) and issubclass(value, Layer) and value is not Layer:
+            table[name] = value
+    return table
+
+
+def serialize(layer) -> dict:
+    from ..saving.registry import described
+    return described(layer, layer.get_config(), class_name=getattr(layer, "class_name", None))
+
+
+def layer_class(class_name: str, custom_objects: dict | None = None, registered_name: str | None = None):
+    from ..saving.registry import resolve
+    from .base import Layer
+    return resolve("layer", class_name, builtin_layers(), Layer, registered_name, custom_objects)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None):
-    if config["class_name"] in _MODELS:  # a nested model: rebuilt, then used as a layer
-        from .. import models
-        model = getattr(models, config["class_name"]).from_config(dict(config["config"]), custom_objects)
-        return model._as_layer()
-    cls = layer_class(config["class_name"], custom_objects)
-    try:
-        return cls.from_config(dict(config["config"]))
-    except TypeError as error:
-        raise TypeError(f"{config['class_name']}.from_config could not rebuild the layer from its config "
-                        f"{sorted(config['config'])} ({error}). A layer whose constructor takes other "
-                        "arguments defines get_config() returning them.") from None
+    from ..saving.registry import rebuild
+    from .base import Layer
+    if isinstance(config, dict) and config.get("class_name") in _MODELS and not config.get("registered_name"):
+        from .. import models  # a nested model, used as a layer
+        model_class = models.Sequential if config["class_name"] == "Sequential" else models.Functional
+        return model_class.from_config(dict(config["config"]), custom_objects)._as_layer()
+    return rebuild("layer", config, builtin_layers(), Layer, custom_objects)

@@ -117,9 +117,10 @@ class Functional(Model):
         self._plan().backward(grads, flags)
 
     # -- inspection and saving ----------------------------------------------------------------
-    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested: bool = False,
+                **kwargs) -> None:
         from .summary import print_summary
-        print_summary(self, line_length=line_length, print_fn=print_fn)
+        print_summary(self, line_length=line_length, print_fn=print_fn, expand_nested=expand_nested)
 
     def get_config(self) -> dict:
         """The layers, each with the calls that feed it, and the model's inputs and outputs

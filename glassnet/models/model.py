@@ -890,6 +890,12 @@ class Model(SubclassedEngine):
         from ..saving import load_weights
         load_weights(self, filepath)
 
+    def to_json(self, **kwargs) -> str:
+        """The architecture (no weights) as Keras's JSON; ``models.model_from_json`` reads it back,
+        and so does Keras's. ``kwargs`` go to ``json.dumps`` (``indent=2``)."""
+        from ..saving.json_config import model_to_json
+        return model_to_json(self, **kwargs)
+
     @property
     def metrics_names(self) -> list[str]:
         """As Keras 3 reports them: ``["loss", "compile_metrics"]`` once compiled with metrics."""

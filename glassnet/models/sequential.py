@@ -142,10 +142,11 @@ class Sequential(Model):
         self._plan().backward([grad], [grad_is_preactivation])
 
     # -- inspection ----------------------------------------------------------------------------
-    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested: bool = False,
+                **kwargs) -> None:
         """Print the layers, their output shapes and parameter counts as Keras does."""
         self._require_built("summary()")
-        print_summary(self, line_length=line_length, print_fn=print_fn)
+        print_summary(self, line_length=line_length, print_fn=print_fn, expand_nested=expand_nested)
 
     def get_config(self) -> dict:
         layers = []

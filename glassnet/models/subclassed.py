@@ -119,10 +119,11 @@ class SubclassedEngine:
         from ..ops.tape import add_loss
         add_loss(loss)
 
-    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs) -> None:
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested: bool = False,
+                **kwargs) -> None:
         from .summary import print_summary
         self._require_built("summary()")
-        print_summary(self, line_length=line_length, print_fn=print_fn)
+        print_summary(self, line_length=line_length, print_fn=print_fn, expand_nested=expand_nested)
 
     def get_config(self) -> dict:
         """The arguments that rebuild the model: for a subclass without ``get_config``, its

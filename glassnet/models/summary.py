@@ -20,7 +20,13 @@ def readable_size(num_bytes: float) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width``, broken at spaces; a word too long is cut with "…"."""
+    """``text`` in lines of at most ``width``, broken at spaces; a word too long is cut with "…".
+    Leading spaces (a nested layer's indent) are kept."""
+    stripped = text.lstrip(" ")
+    if stripped != text:
+        indent = text[:len(text) - len(stripped)]
+        lines = _wrap(stripped, width - len(indent))
+        return [indent + lines[0]] + lines[1:]
     lines, line = [], ""
     for word in text.split(" "):
         if len(word) > width:
@@ -80,7 +86,17 @@ def _connections(model):
     return connected, shapes
 
 
-def print_summary(model, line_length=None, print_fn=None) -> None:
+def _expanded(layers, depth=0) -> list:
+    """(layer, depth) for each layer, each nested model followed by its own layers one level deeper."""
+    rows = []
+    for layer in layers:
+        rows.append((layer, depth))
+        if getattr(layer, "is_nested_model", False):
+            rows += _expanded(layer.model.layers, depth + 1)
+    return rows
+
+
+def print_summary(model, line_length=None, print_fn=None, expand_nested: bool = False) -> None:
     print_fn = print_fn or print
     graph = _connections(model)
     columns = COLUMNS if graph is None else GRAPH_COLUMNS
@@ -88,15 +104,17 @@ def print_summary(model, line_length=None, print_fn=None) -> None:
              _rule(columns, "┏", "━", "┳", "┓"),
              *_rows([c[0] for c in columns], columns, "┃", "┃", "┃"),
              _rule(columns, "┡", "━", "╇", "┩")]
-    layers = model.layers
-    for index, layer in enumerate(layers):
-        cells = [f"{layer.name} ({getattr(layer, 'class_name', type(layer).__name__)})", _shape_text(layer.output_shape), f"{layer.count_params():,}"]
+    rows = _expanded(model.layers) if expand_nested else [(layer, 0) for layer in model.layers]
+    for index, (layer, depth) in enumerate(rows):
+        indent = "   " * depth + "└ " if depth else ""
+        cells = [f"{indent}{layer.name} ({getattr(layer, 'class_name', type(layer).__name__)})",
+                 _shape_text(layer.output_shape), f"{layer.count_params():,}"]
         if graph is not None:
             connected, shapes = graph
-            cells[1] = shapes[id(layer)]
-            cells.append(connected[id(layer)])
+            cells[1] = shapes.get(id(layer), cells[1])
+            cells.append(connected.get(id(layer), ""))
         lines += _rows(cells, columns, "│", "│", "│")
-        if index < len(layers) - 1:
+        if index < len(rows) - 1:
             lines.append(_rule(columns, "├", "─", "┼", "┤"))
     lines.append(_rule(columns, "└", "─", "┴", "┘"))
     trainable = sum(p.value.size for p in model.trainable_weights)

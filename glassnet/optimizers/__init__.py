@@ -24,16 +24,20 @@ def get(identifier) -> Optimizer:
     raise TypeError(f"optimizer must be a name such as 'adam' or an Optimizer, received {identifier!r}")
 
 
+def builtin_classes() -> dict:
+    return {cls.__name__: cls for cls in _BY_NAME.values()}
+
+
 def serialize(optimizer: Optimizer) -> dict:
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    from ..saving.registry import described
+    return described(optimizer, optimizer.get_config())
 
 
-def deserialize(config) -> Optimizer:
-    classes = {cls.__name__: cls for cls in _BY_NAME.values()}
-    cls = classes.get(config["class_name"])
-    if cls is None:
-        raise unknown_name_error("optimizer", config["class_name"], classes)
-    return cls.from_config(config.get("config", {}))
+def deserialize(config, custom_objects: dict | None = None) -> Optimizer:
+    if isinstance(config, str):
+        return get(config)
+    from ..saving.registry import rebuild
+    return rebuild("optimizer", config, builtin_classes(), Optimizer, custom_objects)
 
 
 __all__ = ["SGD", "Adam", "AdamW", "Adagrad", "Nadam", "Optimizer", "RMSprop", "get", "schedules"]

@@ -113,7 +113,8 @@ class Optimizer:
     def get_config(self) -> dict:
         learning_rate = self._learning_rate
         if isinstance(learning_rate, LearningRateSchedule):
-            learning_rate = {"class_name": type(learning_rate).__name__, "config": learning_rate.get_config()}
+            from .schedules import serialize
+            learning_rate = serialize(learning_rate)
         return {"name": self.name, "learning_rate": learning_rate, "weight_decay": self.weight_decay,
                 "clipnorm": self.clipnorm, "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm}
 
@@ -122,8 +123,8 @@ class Optimizer:
         config = dict(config)
         learning_rate = config.get("learning_rate")
         if isinstance(learning_rate, dict):
-            from . import schedules
-            config["learning_rate"] = getattr(schedules, learning_rate["class_name"])(**learning_rate["config"])
+            from .schedules import deserialize
+            config["learning_rate"] = deserialize(learning_rate)
         return cls(**config)
 
     def __repr__(self):

@@ -36,3 +36,17 @@ class ExponentialDecay(LearningRateSchedule):
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+def builtin_classes() -> dict:
+    return {cls.__name__: cls for cls in (ExponentialDecay,)}
+
+
+def serialize(schedule: LearningRateSchedule) -> dict:
+    from ..saving.registry import described
+    return described(schedule, schedule.get_config())
+
+
+def deserialize(config, custom_objects: dict | None = None) -> LearningRateSchedule:
+    from ..saving.registry import rebuild
+    return rebuild("learning-rate schedule", config, builtin_classes(), LearningRateSchedule, custom_objects)

@@ -18,6 +18,7 @@ import numpy as np
 from ..utils.naming import to_snake_case
 from .archive import ModelFileError
 from .atomic import atomic_write
+from .registry import registered_name_or_none
 
 KERAS_VERSION_WRITTEN = "3.15.1"
 # Keras config keys glassnet has no use for (it is channels-last, float32, unconstrained).
@@ -74,8 +75,12 @@ def _keras_layer_config(layer) -> dict:
     if type(layer).__name__ == "SpatialDropout2D":  # Keras's takes only these
         config = {"name": layer.name, "rate": layer.rate, "seed": layer.seed, "dtype": "float32",
                   "data_format": "channels_last"}
-    return {"module": "keras.layers", "class_name": type(layer).__name__, "config": config, "registered_name": None,
-            "build_config": {"input_shape": list(layer.input_shape)}}
+    registered = registered_name_or_none(type(layer))  # a registered class of the user's: Keras writes no module
+    entry = {"module": None if registered else "keras.layers", "class_name": type(layer).__name__, "config": config,
+             "registered_name": registered}
+    if layer.input_shape is not None:
+        entry["build_config"] = {"input_shape": list(layer.input_shape)}
+    return entry
 
 
 def _layer_keys(layers) -> list[str]:
@@ -101,26 +106,35 @@ def _keras_entry(layer) -> dict:
     return _keras_input_config(layer) if isinstance(layer, InputLayer) else _keras_layer_config(layer)
 
 
-def save_keras(model, path) -> None:
-    """Write ``model`` (Sequential or functional) as a Keras 3 ``.keras`` file (atomically)."""
+def keras_model_config(model) -> dict:
+    """The architecture of ``model`` (Sequential or functional) as Keras 3 serializes it: the
+    ``config.json`` of a ``.keras`` file, and what ``model.to_json()`` writes."""
     from ..layers.input_layer import InputLayer
     from ..models import Functional, Sequential
-    h5py = _h5py()
-    model._require_built("save() to .keras")
     if isinstance(model, Functional):
         from ..models.functional_config import graph_config
         config = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
                   "config": graph_config(model, _keras_entry), "build_config": {"input_shape": None}}
     elif isinstance(model, Sequential):
-        first = InputLayer(shape=model.input_shape[1:], batch_size=model.input_shape[0], name="input_layer")
+        layers = [_keras_layer_config(layer) for layer in model.layers]
+        if model.input_shape is not None:
+            first = InputLayer(shape=model.input_shape[1:], batch_size=model.input_shape[0], name="input_layer")
+            layers.insert(0, _keras_input_config(first))
         config = {"module": "keras", "class_name": "Sequential", "registered_name": None,
-                  "config": {"name": model.name, "trainable": True, "dtype": "float32",
-                             "layers": [_keras_input_config(first)] + [_keras_layer_config(l) for l in model.layers]},
-                  "build_config": {"input_shape": list(model.input_shape)}}
+                  "config": {"name": model.name, "trainable": True, "dtype": "float32", "layers": layers},
+                  "build_config": {"input_shape": None if model.input_shape is None else list(model.input_shape)}}
     else:
         raise ValueError(f'Model "{model.name}" is a subclass of Model ({type(model).__name__}), which a .keras file '
                          "names by its Python class; save it in glassnet's format (a name not ending in .keras) "
                          "and load it with custom_objects.")
+    return config
+
+
+def save_keras(model, path) -> None:
+    """Write ``model`` (Sequential or functional) as a Keras 3 ``.keras`` file (atomically)."""
+    h5py = _h5py()
+    model._require_built("save() to .keras")
+    config = keras_model_config(model)
     weights = io.BytesIO()
     with h5py.File(weights, "w") as store:
         for key, layer in zip(_layer_keys(model.layers), model.layers):
@@ -137,6 +151,8 @@ def save_keras(model, path) -> None:
 
 def _from_keras_value(key, value):
     if key == "activation" and isinstance(value, dict):
+        if isinstance(value.get("config"), str):  # a function Keras wrote by its (registered) name
+            return value["config"]
         return value.get("config", {}).get("name", value.get("class_name", "linear")).lower()
     if key.endswith("_initializer") and isinstance(value, dict):
         return {"class_name": to_snake_case(value["class_name"]), "config": {
@@ -149,13 +165,15 @@ def _from_keras_value(key, value):
 def _layer_from_keras(spec: dict, path, custom_objects=None):
     """A glassnet layer from one layer of a Keras config."""
     from .. import layers as layers_module
+    from ..layers.serialization import layer_class
     name, layer_config = spec["class_name"], dict(spec["config"])
     if name == "InputLayer":
         shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
         return layers_module.InputLayer(shape=tuple(shape[1:]), batch_size=shape[0], name=layer_config.get("name"))
-    cls = (custom_objects or {}).get(name) or getattr(layers_module, name, None)
-    if not (isinstance(cls, type) and issubclass(cls, layers_module.Layer)):
-        raise ModelFileError(f"{path!r}: the Keras layer {name!r} has no glassnet counterpart.")
+    try:
+        cls = layer_class(name, custom_objects, spec.get("registered_name"))
+    except ValueError as error:
+        raise ModelFileError(f"{path!r}: the Keras layer {name!r} has no glassnet counterpart. {error}") from None
     for option, default in _DEFAULT_ONLY.items():
         if layer_config.pop(option, default) != default:
             raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
@@ -167,7 +185,12 @@ def _layer_from_keras(spec: dict, path, custom_objects=None):
     return cls.from_config(kwargs)
 
 
-def _model_from_keras(config: dict, path, custom_objects):
+def model_from_keras_config(config: dict, path, custom_objects=None, require_built: bool = True):
+    """A glassnet model (Sequential or functional) from Keras's serialization of one."""
+    return _model_from_keras(config, path, custom_objects, require_built)
+
+
+def _model_from_keras(config: dict, path, custom_objects, require_built: bool = True):
     from ..models import Sequential
     from ..models.functional_config import model_from_graph_config
     kind = config.get("class_name")
@@ -179,7 +202,9 @@ def _model_from_keras(config: dict, path, custom_objects):
     for spec in config["config"]["layers"]:
         model.add(_layer_from_keras(spec, path, custom_objects))
     if not model.built:
-        build = config.get("build_config", {}).get("input_shape")
+        build = (config.get("build_config") or {}).get("input_shape")
+        if build is None and not require_built:
+            return model
         if build is None:
             raise ModelFileError(f"{path!r}: the model has no input shape to build from.")
         model.build(tuple(build))

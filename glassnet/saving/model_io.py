@@ -15,6 +15,7 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..utils import random as grandom
 from .archive import ArchiveReader, ModelFileError, write_archive
+from .registry import UnknownClassError, custom_object_scope, described
 
 
 def _weight_manifest(model) -> list[dict]:
@@ -52,21 +53,6 @@ def _restore_random_state(model, saved: dict, path) -> None:
         grandom.restore_stream(stream, saved[name])
 
 
-def _serialize_metric(identifier):
-    if isinstance(identifier, str):
-        return identifier
-    if isinstance(identifier, metrics_module.MeanMetricWrapper) and hasattr(metrics_module, type(identifier).__name__):
-        return {"class_name": type(identifier).__name__, "config": {"name": identifier.name, **identifier.kwargs}}
-    raise ValueError(f"Cannot save the metric {identifier!r}: only metric names and glassnet's metric classes "
-                     "can be saved. Compile with names such as 'accuracy', or save with include_optimizer=False.")
-
-
-def _deserialize_metric(config):
-    if isinstance(config, str):
-        return config
-    return getattr(metrics_module, config["class_name"])(**config.get("config", {}))
-
-
 def _compile_config(model) -> dict | None:
     if not model.compiled:
         return None
@@ -74,11 +60,11 @@ def _compile_config(model) -> dict | None:
     if model._several_outputs():
         return {**config, "loss": [None if loss is None else losses_module.serialize(loss) for loss in model.loss],
                 "loss_weights": list(model._loss_weights),
-                "metrics": [[_serialize_metric(m) for m in ids] for ids in model._output_metric_ids],
+                "metrics": [[metrics_module.serialize(m) for m in ids] for ids in model._output_metric_ids],
                 "weighted_metrics": []}
     return {**config, "loss": None if model.loss is None else losses_module.serialize(model.loss),
-            "metrics": [_serialize_metric(m) for m in model._metric_identifiers],
-            "weighted_metrics": [_serialize_metric(m) for m in model._weighted_metric_identifiers]}
+            "metrics": [metrics_module.serialize(m) for m in model._metric_identifiers],
+            "weighted_metrics": [metrics_module.serialize(m) for m in model._weighted_metric_identifiers]}
 
 
 def _compile_from(model, config: dict) -> None:
@@ -86,7 +72,7 @@ def _compile_from(model, config: dict) -> None:
         return None if value is None else losses_module.deserialize(value)
 
     def metrics_of(values):
-        return [_deserialize_metric(m) for m in values]
+        return [metrics_module.deserialize(m) for m in values]
 
     optimizer = optimizers_module.deserialize(config["optimizer"])
     if model._several_outputs():
@@ -107,11 +93,11 @@ def save_model(model, path, include_optimizer: bool = True, training: dict | Non
     model._require_built("save()")
     slots, optimizer_state = [], None
     compile_config = _compile_config(model)
-    if include_optimizer and model.compiled and model.optimizer.slots:
+    if include_optimizer and model.compiled and (model.optimizer.slots or model.optimizer.iterations):
         slots = list(model.optimizer.slots)
         optimizer_state = {"iterations": model.optimizer.iterations, "extra": model.optimizer.get_extra_state(),
                            "slots": [{"name": f"slot_{i}", "shape": list(s.shape)} for i, s in enumerate(slots)]}
-    config = {"model": {"class_name": type(model).__name__, "config": model.get_config()},
+    config = {"model": described(model, model.get_config()),
               "input_shape": list(model.input_shape),
               "compile": compile_config if include_optimizer or compile_config is None else
               {**compile_config, "optimizer": optimizers_module.serialize(type(model.optimizer)())},
@@ -124,21 +110,18 @@ def save_model(model, path, include_optimizer: bool = True, training: dict | Non
 
 def _build_model(config: dict, custom_objects):
     """The model a file's config describes: Sequential and Functional by glassnet, a subclassed
-    model by its class in ``custom_objects`` (a file never names code to import)."""
+    model by its registered class or its class in ``custom_objects`` (a file never names code
+    to import)."""
     from ..models import Functional, Model, Sequential
+    from .registry import resolve
     model_spec = config.get("model", {})
     class_name = model_spec.get("class_name")
+    builtins = {"Sequential": Sequential, "Functional": Functional}
     with grandom.preserved_state():
-        if class_name == "Sequential":
-            model = Sequential.from_config(model_spec["config"], custom_objects)
-        elif class_name == "Functional":
-            model = Functional.from_config(model_spec["config"], custom_objects)
+        cls = resolve("model", class_name, builtins, Model, model_spec.get("registered_name"), custom_objects)
+        if cls in (Sequential, Functional):
+            model = cls.from_config(model_spec["config"], custom_objects)
         else:
-            cls = (custom_objects or {}).get(class_name)
-            if not (isinstance(cls, type) and issubclass(cls, Model)):
-                raise ModelFileError(
-                    f"The file holds a model of class {class_name!r}, a subclass of Model: pass the class when "
-                    f"loading, load_model(path, custom_objects={{{class_name!r}: {class_name}}}).")
             model = cls.from_config(model_spec["config"])
         if not model.built:
             shape = config["input_shape"]
@@ -155,15 +138,19 @@ def _check_manifest(model, manifest: list, path: str) -> None:
             f"{[(e.get('name'), tuple(e['shape'])) for e in manifest]}.")
 
 
-def load_model(path, custom_objects: dict | None = None, compile: bool = True):
+def load_model(path, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
     """Rebuild a model saved with ``model.save(path)``: architecture, weights and (with
     ``compile=True``) the compiled optimizer with its state. Keras 3 ``.keras`` files are read
     too (architecture and weights; compile them yourself). A damaged file raises
-    ``ModelFileError`` naming the file and what is wrong with it."""
+    ``ModelFileError`` naming the file and what is wrong with it. Classes of your own are found
+    when registered (``@register_keras_serializable``), in ``custom_objects`` or in an active
+    ``custom_object_scope``; ``safe_mode`` is accepted for Keras's sake: glassnet never runs
+    code from a file."""
     from .keras_format import is_keras_file, load_keras
-    if is_keras_file(path):
-        return load_keras(path, custom_objects)
-    return _reading(path, "the model config", lambda reader: _load_from(reader, custom_objects, compile))
+    with custom_object_scope(custom_objects):
+        if is_keras_file(path):
+            return load_keras(path, custom_objects)
+        return _reading(path, "the model config", lambda reader: _load_from(reader, custom_objects, compile))
 
 
 def _reading(path, what: str, read):
@@ -174,6 +161,8 @@ def _reading(path, what: str, read):
         return read(reader)
     except ModelFileError:
         raise
+    except UnknownClassError as error:
+        raise ModelFileError(f"{reader.path!r}: {error}") from None
     except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError, RecursionError) as error:
         raise ModelFileError(f"{reader.path!r}: {what} is invalid ({type(error).__name__}: {error}).") from None
     finally:

@@ -3,4 +3,18 @@
 from .numerical import normalize, to_categorical
 from .random import set_random_seed
 
-__all__ = ["normalize", "set_random_seed", "to_categorical"]
+# keras.utils also carries the registry's functions; they live in glassnet.saving.registry and
+# are imported on first use, since glassnet.saving imports the layers that import this package.
+_FROM_REGISTRY = ("CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
+                  "get_registered_name", "get_registered_object", "register_keras_serializable",
+                  "serialize_keras_object")
+
+
+def __getattr__(name):
+    if name in _FROM_REGISTRY:
+        from ..saving import registry
+        return getattr(registry, name)
+    raise AttributeError(f"module 'glassnet.utils' has no attribute {name!r}")
+
+
+__all__ = ["normalize", "set_random_seed", "to_categorical", *_FROM_REGISTRY]

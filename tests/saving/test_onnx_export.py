@@ -59,7 +59,7 @@ def test_onnx_matches_glassnet(tmp_path, kind):
     np.testing.assert_allclose(run_onnx(tmp_path / "model.onnx", x), model.predict(x, verbose=0), atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", sorted(GRAPHS))
+@pytest.mark.parametrize("kind", sorted(set(GRAPHS) - {"registered_layer"}))  # a user's layer has no ONNX form
 def test_onnx_of_functional_graphs_matches_glassnet(tmp_path, kind):
     """Two inputs and two outputs, a shared layer, every merge layer; a residual CNN block."""
     keras.utils.set_random_seed(0)

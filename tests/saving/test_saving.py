@@ -164,7 +164,7 @@ def test_newer_format_version_is_refused(tmp_path):
 
 def test_unknown_layer_in_config(tmp_path):
     path = saved_mlp_with_config(tmp_path, lambda layers: layers[1].update(class_name="Teleporter"))
-    with pytest.raises(ValueError, match="Unknown layer class 'Teleporter'.*known layers: .*Dense"):
+    with pytest.raises(ValueError, match="Unknown layer class 'Teleporter'.*known layer classes: .*Dense"):
         keras.models.load_model(path)
 
 

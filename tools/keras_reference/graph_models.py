@@ -34,11 +34,48 @@ def residual_cnn(keras):
     return keras.Model(inputs, outputs, name="residual_cnn")
 
 
-GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn}
+def register_custom_layers(keras):
+    """Define and register the custom layer of ``registered_layer`` (a loading side that built
+    nothing calls this first, as a user's program imports its layers before load_model)."""
+    L = keras.layers
+
+    @keras.saving.register_keras_serializable(package="glassnet_test")
+    class Scale(L.Layer):
+        """y = factor * w * x, one learned w per feature."""
+
+        def __init__(self, factor=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="random_normal", name="w")
+
+        def call(self, x):
+            return x * self.w * self.factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+
+    return Scale
+
+
+def registered_layer(keras):
+    """A custom layer registered with ``register_keras_serializable``: it loads by its
+    registered name ("glassnet_test>Scale"), with no custom_objects on either side."""
+    L = keras.layers
+    Scale = register_custom_layers(keras)
+    inputs = keras.Input((6,))
+    outputs = L.Dense(3)(Scale(1.5, name="scale")(L.Dense(4, activation="tanh")(inputs)))
+    return keras.Model(inputs, outputs, name="registered_layer")
+
+
+GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn, "registered_layer": registered_layer}
 
 
 def graph_inputs(kind, rng):
     """Inputs for a graph: a list of float32 arrays (8 samples)."""
+    if kind == "registered_layer":
+        return [rng.random((8, 6), dtype="float32")]
     if kind == "merge_graph":
         return [rng.random((8, 6), dtype="float32"), rng.random((8, 4, 3), dtype="float32")]
     return [rng.random((8, 8, 8, 2), dtype="float32")]

@@ -15,7 +15,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from graph_models import GRAPHS  # noqa: E402
+from graph_models import GRAPHS, register_custom_layers  # noqa: E402
 
 
 def build(kind: str):
@@ -50,6 +50,7 @@ def _save_outputs(path, outputs):
 
 def main(argv):
     if argv[0] == "load":
+        register_custom_layers(keras)
         model = keras.models.load_model(argv[1], compile=False)
         _save_outputs(argv[3], model.predict(_inputs(argv[2]), verbose=0))
     else:
