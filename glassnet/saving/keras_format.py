@@ -65,8 +65,7 @@ def _to_keras_value(key, value):
 
 def _keras_layer_config(layer) -> dict:
     if getattr(layer, "is_nested_model", False):
-        raise ValueError(f'The model "{layer.name}" is nested in another, which glassnet does not write to .keras files '
-                         "yet; save in glassnet's format (a name not ending in .keras).")
+        return keras_model_config(layer.model)  # a nested model is written as itself, as Keras does
     config = {key: _to_keras_value(key, value) for key, value in layer.get_config().items()}
     config.pop("batch_input_shape", None)
     config["dtype"] = "float32"
@@ -89,7 +88,7 @@ def _layer_keys(layers) -> list[str]:
     used: dict[str, int] = {}
     keys = []
     for layer in layers:
-        base = to_snake_case(type(layer).__name__)
+        base = to_snake_case(getattr(layer, "class_name", type(layer).__name__))
         count = used.get(base, -1) + 1
         used[base] = count
         keys.append(base if count == 0 else f"{base}_{count}")
@@ -137,16 +136,47 @@ def save_keras(model, path) -> None:
     config = keras_model_config(model)
     weights = io.BytesIO()
     with h5py.File(weights, "w") as store:
-        for key, layer in zip(_layer_keys(model.layers), model.layers):
-            group = store.create_group(f"layers/{key}/vars")
-            for index, parameter in enumerate(layer.weights):
-                group.create_dataset(str(index), data=parameter.value)
+        _write_weights(store, "", model.layers)
         store.create_group("vars")
     metadata = {"keras_version": KERAS_VERSION_WRITTEN, "date_saved": "", "written_by": "glassnet"}
     with atomic_write(path) as stream, zipfile.ZipFile(stream, "w") as archive:
         archive.writestr("metadata.json", json.dumps(metadata))
         archive.writestr("config.json", json.dumps(config, indent=1))
         archive.writestr("model.weights.h5", weights.getvalue())
+
+
+def _write_weights(store, prefix: str, layers) -> None:
+    """``{prefix}layers/<key>/vars/<i>`` for each layer; a nested model's layers one level down,
+    under ``{prefix}layers/<key>/layers/...``, keyed afresh inside it (as Keras stores them)."""
+    for key, layer in zip(_layer_keys(layers), layers):
+        group = store.create_group(f"{prefix}layers/{key}/vars")
+        if getattr(layer, "is_nested_model", False):
+            _write_weights(store, f"{prefix}layers/{key}/", layer.model.layers)
+            continue
+        for index, parameter in enumerate(layer.weights):
+            group.create_dataset(str(index), data=parameter.value)
+
+
+def _read_weights(store, prefix: str, model, config: dict, path) -> None:
+    """Put the file's weights into ``model`` (built from ``config``), layer by layer in the order
+    of the config's own list of layers, descending into nested models."""
+    listed = config["config"]["layers"]
+    if config["class_name"] == "Functional":
+        by_name = {layer.name: layer for layer in model.layers}
+        layers = [by_name[spec.get("name", spec["config"].get("name"))] for spec in listed]
+    else:
+        layers = model.layers
+        listed = [spec for spec in listed if spec.get("class_name") != "InputLayer"]
+    for key, layer, spec in zip(_layer_keys(layers), layers, listed):
+        if getattr(layer, "is_nested_model", False):
+            _read_weights(store, f"{prefix}layers/{key}/", layer.model, spec, path)
+            continue
+        if not layer.weights:
+            continue
+        group = store.get(f"{prefix}layers/{key}/vars")
+        if group is None:
+            raise ModelFileError(f"{path!r}: no weights stored for layer {prefix}{key!r}.")
+        layer.set_weights([np.asarray(group[str(i)]) for i in range(len(layer.weights))])
 
 
 def _from_keras_value(key, value):
@@ -167,6 +197,8 @@ def _layer_from_keras(spec: dict, path, custom_objects=None):
     from .. import layers as layers_module
     from ..layers.serialization import layer_class
     name, layer_config = spec["class_name"], dict(spec["config"])
+    if name in ("Sequential", "Functional") and ">" not in (spec.get("registered_name") or ""):
+        return _model_from_keras(spec, path, custom_objects)._as_layer()  # a nested model
     if name == "InputLayer":
         shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
         return layers_module.InputLayer(shape=tuple(shape[1:]), batch_size=shape[0], name=layer_config.get("name"))
@@ -226,20 +258,6 @@ def load_keras(path, custom_objects: dict | None = None):
         raise ModelFileError(f"{path!r} is not a readable Keras .keras file: its config.json describes no model.")
     with grandom.preserved_state():
         model = _model_from_keras(config, path, custom_objects)
-    # The weights are stored by layer, in the order of the file's own list of layers.
-    listed = config["config"]["layers"]
-    by_name = {layer.name: layer for layer in model.layers}
-    if config["class_name"] == "Functional":
-        layers = [by_name[spec.get("name", spec["config"].get("name"))] for spec in listed]
-    else:
-        layers = model.layers
     with h5py.File(io.BytesIO(weights_bytes), "r") as store:
-        for key, layer in zip(_layer_keys(layers), layers):
-            if not layer.weights:
-                continue
-            group = store.get(f"layers/{key}/vars")
-            if group is None:
-                raise ModelFileError(f"{path!r}: no weights stored for layer {key!r}.")
-            arrays = [np.asarray(group[str(i)]) for i in range(len(layer.weights))]
-            layer.set_weights(arrays)
+        _read_weights(store, "", model, config, path)
     return model

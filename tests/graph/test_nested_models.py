@@ -115,12 +115,25 @@ def test_nested_models_save_and_load_in_glassnets_format(tmp_path):
         assert resumed == straight  # weights, optimizer state and streams came back
 
 
-def test_what_nesting_cannot_do_yet_is_said_clearly(tmp_path):
+def test_what_nesting_cannot_do_yet_is_said_clearly():
     inner = keras.Sequential([keras.Input((4,)), layers.Dense(4)], name="inner")
     inputs = keras.Input((4,))
     with pytest.raises(NotImplementedError, match='"inner" is called at 2 places'):
         keras.Model(inputs, layers.Add()([inner(inputs), inner(inputs)])).predict(np.ones((1, 4)), verbose=0)
+
+
+
+def test_a_nested_model_saves_to_keras_files_as_keras_nests_it(tmp_path):
+    """Keras 3 writes a nested model as its own config and its weights under
+    layers/<model key>/layers/<layer key>/vars (tools/keras_reference/graph_models.py's
+    nested_models goes through real Keras in test_keras_interchange)."""
+    inner = keras.Sequential([keras.Input((4,)), layers.Dense(4)], name="inner")
     outer = keras.Sequential([inner, layers.Dense(1)])
-    with pytest.raises(ValueError, match='"inner" is nested in another, which glassnet does not write to .keras'):
-        outer.save(tmp_path / "outer.keras")
-    assert not list(tmp_path.iterdir())
+    outer.save(tmp_path / "outer.keras")
+    loaded = keras.models.load_model(tmp_path / "outer.keras")
+    x = np.random.default_rng(0).random((3, 4), dtype=np.float32)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), outer.predict(x, verbose=0))
+    import h5py
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "outer.keras") as archive, h5py.File(io.BytesIO(archive.read("model.weights.h5"))) as store:
+        assert "layers/sequential/layers/dense/vars/0" in store and "layers/dense/vars/1" in store

@@ -69,12 +69,24 @@ def registered_layer(keras):
     return keras.Model(inputs, outputs, name="registered_layer")
 
 
-GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn, "registered_layer": registered_layer}
+def nested_models(keras):
+    """Models two levels deep: a functional model inside a Sequential inside a functional model."""
+    L = keras.layers
+    inner_input = keras.Input((5,))
+    deep = keras.Model(inner_input, L.Dense(4, activation="relu", name="deep_dense")(inner_input), name="deep")
+    middle = keras.Sequential([keras.Input((6,)), L.Dense(5, activation="tanh", name="middle_dense"), deep,
+                               L.BatchNormalization(name="middle_norm")], name="middle")
+    inputs = keras.Input((6,))
+    return keras.Model(inputs, L.Dense(3, activation="softmax", name="top_dense")(middle(inputs)), name="nested_models")
+
+
+GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn, "registered_layer": registered_layer,
+          "nested_models": nested_models}
 
 
 def graph_inputs(kind, rng):
     """Inputs for a graph: a list of float32 arrays (8 samples)."""
-    if kind == "registered_layer":
+    if kind in ("registered_layer", "nested_models"):
         return [rng.random((8, 6), dtype="float32")]
     if kind == "merge_graph":
         return [rng.random((8, 6), dtype="float32"), rng.random((8, 4, 3), dtype="float32")]
