@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations
+from .utils.auto_config import config_from_arguments, is_users_class, needs_recorded_config, record_arguments
 from .utils.suggest import unknown_name_error
 
 EPSILON = 1e-7
@@ -44,10 +45,18 @@ def _match_rank(y_true, y_pred):
 
 
 class Loss:
-    """Base class: subclasses give ``per_sample`` and ``gradient_per_sample`` (dl_i/dy_pred)."""
+    """Base class. A subclass gives either ``call(y_true, y_pred)`` (Keras's way: per-sample
+    values written with glassnet.ops, differentiated on the tape) or ``per_sample`` and
+    ``gradient_per_sample`` (dl_i/dy_pred by hand, as glassnet's own losses do)."""
 
     name = "loss"
     fuses_with: tuple = ()
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        if is_users_class(cls):  # a user's loss saves as the arguments it was made with (Keras's auto config)
+            record_arguments(instance, args, kwargs)
+        return instance
 
     def __init__(self, from_logits: bool = False, reduction: str = "sum_over_batch_size", name: str | None = None):
         if reduction not in ("sum_over_batch_size", "sum", "none"):
@@ -59,12 +68,28 @@ class Loss:
             self.name = name
 
     # per-sample values l_i and their gradients dl_i/dy_pred
+    def call(self, y_true, y_pred):
+        """l_i, written with glassnet.ops (Keras's ``Loss.call``)."""
+        raise NotImplementedError(f"{type(self).__name__} defines neither call(y_true, y_pred) nor "
+                                  "per_sample(y_true, y_pred, logits) and gradient_per_sample(...).")
+
     def per_sample(self, y_true, y_pred, logits: bool = False) -> np.ndarray:
         """l_i; ``logits`` says y_pred holds pre-activation values (``from_logits``)."""
-        raise NotImplementedError
+        from .ops.function import value_of
+        return np.asarray(value_of(self.call(y_true, y_pred)), dtype=y_pred.dtype)
 
     def gradient_per_sample(self, y_true, y_pred, logits: bool = False) -> np.ndarray:
-        raise NotImplementedError
+        """dl_i/dy_pred of ``call``, by running it on a tape and back."""
+        from .ops.tape import Tape, Tensor
+        with Tape() as tape:
+            watched = tape.watch(y_pred)
+            values = self.call(y_true, watched)
+        if not (isinstance(values, Tensor) and values.tape is tape):
+            raise TypeError(f'The loss "{self.name}" did not compute its value from y_pred with glassnet.ops, so it '
+                            "cannot be differentiated: write it with ops (ops.mean, ops.square, ops.log, ...) "
+                            "or arithmetic on y_pred, not with NumPy functions.")
+        grads = tape.backward([values], [np.ones_like(values.value)])
+        return np.asarray(grads.get(id(watched), np.zeros_like(y_pred)), dtype=y_pred.dtype)
 
     def prepare_targets(self, y: np.ndarray, output_shape: tuple, argument: str = "y") -> np.ndarray:
         """Check the targets of a whole data set once and return them as the loss reads them."""
@@ -109,7 +134,10 @@ class Loss:
         return self._reduce(values, sample_weight), grad
 
     def get_config(self) -> dict:
-        return {"name": self.name, "reduction": self.reduction, "from_logits": self.from_logits}
+        config = {"name": self.name, "reduction": self.reduction, "from_logits": self.from_logits}
+        if needs_recorded_config(type(self), Loss.get_config):
+            return config_from_arguments(self, config)
+        return config
 
 
 class CategoricalCrossentropy(Loss):
@@ -324,6 +352,18 @@ class Huber(Loss):
         return {**super().get_config(), "delta": self.delta}
 
 
+class LossFunctionWrapper(Loss):
+    """A loss given as a function ``fn(y_true, y_pred) -> l_i`` written with glassnet.ops, as
+    Keras takes ``compile(loss=my_loss)``; its gradient comes from the tape."""
+
+    def __init__(self, fn, reduction: str = "sum_over_batch_size", name: str | None = None, **kwargs):
+        super().__init__(reduction=reduction, name=name or getattr(fn, "__name__", "loss"))
+        self.fn, self.kwargs = fn, kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self.kwargs)
+
+
 def _function(cls, **fixed):
     def loss_function(y_true, y_pred, **kwargs):
         y_pred = np.asarray(y_pred)
@@ -363,15 +403,20 @@ def get(identifier) -> Loss:
         return identifier()
     if isinstance(identifier, str):
         key = identifier.lower()
-        if key not in _BY_NAME:
-            raise unknown_name_error("loss", identifier, _BY_NAME)
-        return _BY_NAME[key]()
+        if key in _BY_NAME:
+            return _BY_NAME[key]()
+        from .saving.registry import UnknownClassError, get_registered_object
+        registered = get_registered_object(identifier)
+        if registered is None:
+            error = unknown_name_error("loss", identifier, _BY_NAME)
+            raise UnknownClassError(f"{error} A loss function of your own is found by name when decorated with "
+                             "@glassnet.saving.register_keras_serializable(), or given as "
+                             f"custom_objects={{{identifier!r}: {identifier}}} when loading.") from None
+        return get(registered)
     if callable(identifier) and hasattr(identifier, "loss_class"):
         return identifier.loss_class()
     if callable(identifier):
-        raise TypeError(f"loss {identifier!r} is a plain function, so glassnet cannot differentiate it. "
-                        "Pass a name such as 'mse', or subclass glassnet.losses.Loss with per_sample "
-                        "and gradient_per_sample.")
+        return LossFunctionWrapper(identifier)
     raise TypeError(f"loss must be a name, a Loss or a glassnet loss function, received {identifier!r}")
 
 
@@ -379,8 +424,10 @@ def builtin_classes() -> dict:
     return dict(_CLASSES)
 
 
-def serialize(loss: Loss) -> dict:
-    from .saving.registry import described
+def serialize(loss: Loss) -> dict | str:
+    from .saving.registry import described, registered_name_or_none
+    if isinstance(loss, LossFunctionWrapper):  # a function is written by name, found again through the registry
+        return registered_name_or_none(loss.fn) or getattr(loss.fn, "__name__", loss.name)
     return described(loss, loss.get_config())
 
 

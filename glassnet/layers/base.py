@@ -27,6 +27,8 @@ from .. import initializers as initializers_module
 from .. import regularizers as regularizers_module
 from ..utils.naming import to_snake_case, unique_name
 from ..utils.auto_config import config_from_arguments, record_arguments
+from ..utils.auto_config import is_users_class as _is_users_class
+from ..utils.auto_config import own_methods as _own_methods
 
 
 class Parameter:
@@ -491,18 +493,6 @@ def activation_gradient(layer: Layer, z: np.ndarray, a: np.ndarray, grad_a: np.n
     return activation.backward(z, a, grad_a, out=layer.scratch("dz", z.shape, grad_a.dtype))
 
 
-def _is_users_class(cls) -> bool:
-    return not cls.__module__.startswith("glassnet.")
-
-
-def _own_methods(cls) -> set:
-    """The methods defined by ``cls`` or a user's class between it and glassnet's."""
-    names = set()
-    for klass in cls.__mro__:
-        if not _is_users_class(klass) or klass is object:
-            break
-        names |= set(vars(klass))
-    return names
 
 
 def _deserialize_fields(config: dict) -> dict:

@@ -23,6 +23,26 @@ def _is_plain(value) -> bool:
     return False
 
 
+def is_users_class(cls) -> bool:
+    return not cls.__module__.startswith("glassnet.")
+
+
+def own_methods(cls) -> set:
+    """The methods defined by ``cls`` or a user's class between it and glassnet's."""
+    names = set()
+    for klass in cls.__mro__:
+        if not is_users_class(klass) or klass is object:
+            break
+        names |= set(vars(klass))
+    return names
+
+
+def needs_recorded_config(cls, base_get_config) -> bool:
+    """A user's class with its own ``__init__`` and no ``get_config`` of its own: its config is
+    the recorded constructor arguments."""
+    return is_users_class(cls) and cls.get_config is base_get_config and "__init__" in own_methods(cls)
+
+
 def record_arguments(instance, args: tuple, kwargs: dict) -> None:
     """Keep ``instance``'s constructor arguments by name, when they are all plain values."""
     try:
