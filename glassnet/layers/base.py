@@ -220,6 +220,8 @@ class Layer:
             name = "variable" if self._weight_count == 0 else f"variable_{self._weight_count}"
         self._weight_count += 1
         initializer = initializers_module.get("glorot_uniform" if initializer is None else initializer)
+        from ..saving.budget import claim
+        claim(int(np.prod(shape, dtype=np.float64)), self.name, shape)  # bounded while a file is loading
         value = np.asarray(initializer(shape, dtype=np.dtype(dtype or self.dtype)))
         parameter = Parameter(name, value, bool(trainable), regularizers_module.get(regularizer))
         self.parameters.append(parameter)

@@ -33,6 +33,7 @@ def as_input_array(value, layer) -> np.ndarray:
 def call_symbolic(layer, inputs):
     """Build ``layer`` for the inputs' shapes, record a Node, return its symbolic output(s)."""
     from ..engine.graph import KerasTensor, Node
+    from ..saving.archive import ModelFileError
     list_input = isinstance(inputs, (list, tuple))
     tensors = list(inputs) if list_input else [inputs]
     for tensor in tensors:
@@ -47,6 +48,8 @@ def call_symbolic(layer, inputs):
         elif not list_input:
             layer.check_input_shape(shapes)
         output_shape = layer.compute_output_shape(list(shapes) if list_input else shapes)
+    except ModelFileError:
+        raise  # a file being loaded is at fault, not the call
     except ValueError as error:
         message = str(error)
         if layer.name not in message:

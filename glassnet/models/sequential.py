@@ -77,8 +77,11 @@ class Sequential(Model):
                 raise ValueError(f'Layer "{layer.name}" was built for input shape {_shape_text(layer.input_shape)} '
                                  f"but receives {_shape_text(input_shape)} in this model.")
             return
+        from ..saving.archive import ModelFileError
         try:
             layer.build_for(input_shape)
+        except ModelFileError:
+            raise  # a file being loaded is at fault, not the model being built
         except ValueError as error:
             raise ValueError(f'Sequential "{self.name}", layer "{layer.name}" ({type(layer).__name__}): '
                              f"{error}") from None

@@ -34,6 +34,22 @@ class ModelFileError(ValueError):
     """A model file that is truncated, tampered with, foreign or from a newer glassnet."""
 
 
+MAX_EXPANSION = 1100          # deflate expands at most ~1032 times; a member claiming more is a bomb
+MAX_CONFIG_BYTES = 256 << 20  # no architecture's JSON comes near this
+
+
+def check_member_size(archive: zipfile.ZipFile, name: str, path) -> None:
+    """Refuse, before reading, a member that would expand beyond what its compressed bytes can
+    hold, or a JSON member beyond any real config (KeyError when there is no such member)."""
+    info = archive.getinfo(name)
+    if info.file_size > MAX_EXPANSION * info.compress_size + 1024:
+        raise ModelFileError(f"{os.fspath(path)!r}: the member {name!r} declares {info.file_size} bytes from "
+                             f"{info.compress_size} compressed ones, more than compression can give; it is damaged.")
+    if name.endswith(".json") and info.file_size > MAX_CONFIG_BYTES:
+        raise ModelFileError(f"{os.fspath(path)!r}: the member {name!r} is {info.file_size} bytes, far more than "
+                             "any model's config; it is damaged.")
+
+
 def _array_bytes(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
@@ -116,9 +132,16 @@ class ArchiveReader:
             self.hashes = None
         self.config = self._json("config.json")
 
+    def stored_bytes(self, folder: str) -> int:
+        """How many bytes the members under ``folder/`` can hold once read (bounded by what a
+        deflated member can expand to), for the weight budget."""
+        return sum(min(info.file_size, MAX_EXPANSION * info.compress_size + 1024)
+                   for info in self.archive.infolist() if info.filename.startswith(folder + "/"))
+
     def read(self, name: str) -> bytes:
         """The bytes of member ``name``, checked against the manifest's SHA-256."""
         try:
+            check_member_size(self.archive, name, self.path)
             data = self.archive.read(name)
         except KeyError:
             raise ModelFileError(f"{self.path!r} is incomplete: the member {name!r} is missing.") from None

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
+import zlib
 
 import numpy as np
 
 from ..utils.naming import to_snake_case
-from .archive import ModelFileError
+from .archive import ModelFileError, check_member_size
 from .atomic import atomic_write
-from .registry import registered_name_or_none
+from .registry import UnknownClassError, registered_name_or_none
 
 KERAS_VERSION_WRITTEN = "3.15.1"
 # Keras config keys glassnet has no use for (it is channels-last, float32, unconstrained).
@@ -42,7 +44,9 @@ def _h5py():
 def is_keras_file(path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
-            return "model.weights.h5" in archive.namelist() and "config.json" in archive.namelist()
+            names = archive.namelist()  # a Keras file, maybe damaged: Keras's config and no glassnet header
+            return "config.json" in names and "glassnet.json" not in names and (
+                "model.weights.h5" in names or "metadata.json" in names)
     except Exception:  # not a zip, or a damaged one: not a .keras file
         return False
 
@@ -176,7 +180,15 @@ def _read_weights(store, prefix: str, model, config: dict, path) -> None:
         group = store.get(f"{prefix}layers/{key}/vars")
         if group is None:
             raise ModelFileError(f"{path!r}: no weights stored for layer {prefix}{key!r}.")
-        layer.set_weights([np.asarray(group[str(i)]) for i in range(len(layer.weights))])
+        arrays = []
+        for index, parameter in enumerate(layer.weights):
+            stored = group.get(str(index))
+            if stored is None or not hasattr(stored, "shape") or tuple(stored.shape) != parameter.shape:
+                found = "nothing" if stored is None else f"shape {getattr(stored, 'shape', '?')}"
+                raise ModelFileError(f"{path!r}: layer {layer.name!r} weight {index} should have shape "
+                                     f"{parameter.shape}; the file holds {found} at {prefix}layers/{key}/vars/{index}.")
+            arrays.append(np.asarray(stored))  # read only once its shape is the layer's
+        layer.set_weights(arrays)
 
 
 def _from_keras_value(key, value):
@@ -247,17 +259,37 @@ def load_keras(path, custom_objects: dict | None = None):
     """A glassnet model (Sequential or functional) from a Keras 3 ``.keras`` file: architecture
     and weights."""
     from ..utils import random as grandom
+    from .budget import weight_budget
     h5py = _h5py()
+    path = os.fspath(path)
     try:
         with zipfile.ZipFile(path) as archive:
+            for member in ("config.json", "model.weights.h5"):
+                check_member_size(archive, member, path)
             config = json.loads(archive.read("config.json"))
             weights_bytes = archive.read("model.weights.h5")
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
-        raise ModelFileError(f"{path!r} is not a readable Keras .keras file ({error}).") from None
-    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+    except ModelFileError:
+        raise
+    except Exception as error:  # BadZipFile, KeyError, bad CRC, zlib.error, JSON and Unicode errors ...
+        raise ModelFileError(f"{path!r} is not a readable Keras .keras file ({type(error).__name__}: {error}).") from None
+    if not isinstance(config, dict) or "class_name" not in config or not isinstance(config.get("config"), dict):
         raise ModelFileError(f"{path!r} is not a readable Keras .keras file: its config.json describes no model.")
-    with grandom.preserved_state():
-        model = _model_from_keras(config, path, custom_objects)
-    with h5py.File(io.BytesIO(weights_bytes), "r") as store:
-        _read_weights(store, "", model, config, path)
+    try:
+        store = h5py.File(io.BytesIO(weights_bytes), "r")
+    except Exception as error:  # OSError: not HDF5, truncated ...
+        raise ModelFileError(f"{path!r}: its weights (model.weights.h5) are not a readable HDF5 file "
+                             f"({type(error).__name__}: {error}).") from None
+    try:
+        with store:
+            with grandom.preserved_state(), weight_budget(len(weights_bytes) // 2, path):
+                model = _model_from_keras(config, path, custom_objects)
+            _read_weights(store, "", model, config, path)
+    except ModelFileError:
+        raise
+    except UnknownClassError as error:
+        raise ModelFileError(f"{path!r}: {error}") from None
+    except (OSError, KeyError, TypeError, ValueError, AttributeError, IndexError, NotImplementedError,
+            RuntimeError, OverflowError, RecursionError, zlib.error) as error:
+        what = "the weights (model.weights.h5)" if isinstance(error, OSError) else "the config (config.json)"
+        raise ModelFileError(f"{path!r}: {what} is invalid ({type(error).__name__}: {error}).") from None
     return model

@@ -15,6 +15,7 @@ from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
 from ..utils import random as grandom
 from .archive import ArchiveReader, ModelFileError, write_archive
+from .budget import weight_budget
 from .registry import UnknownClassError, custom_object_scope, described
 
 
@@ -174,7 +175,8 @@ def _load_from(reader: ArchiveReader, custom_objects, compile: bool):
         raise ModelFileError(f"{reader.path!r} holds only weights; build the model and call "
                              "model.load_weights(path) instead.")
     config = reader.config
-    model = _build_model(config, custom_objects)
+    with weight_budget(reader.stored_bytes("weights") // 2, reader.path):  # float16 at the smallest
+        model = _build_model(config, custom_objects)
     compile_config = config.get("compile")
     if compile and compile_config:
         with grandom.preserved_state():  # compile seeds a stream; the saved one replaces it

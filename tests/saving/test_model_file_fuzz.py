@@ -117,3 +117,24 @@ def test_hypothesis_mutants_load_equal_or_fail_clearly(original, tmp_path, seed,
         except Exception:  # noqa: BLE001 (zlib.error, BadZipFile, ...)
             break  # the mutant is no longer a zip that the mutator can take apart: test it as it is
     outcome(original, data, tmp_path)
+
+
+def test_a_re_signed_config_asking_for_huge_weights_is_refused_before_allocating(original, tmp_path):
+    """An edit made on purpose, with the manifest's hashes recomputed: the checksums pass, so
+    the weight budget (what the file's arrays can hold) is what stops a 4 GB Dense kernel."""
+    import hashlib
+    import json
+    import resource
+    members = {name: content for name, (_, content) in members_of(original["bytes"]).items()}
+    config = json.loads(members["config.json"])
+    config["model"]["config"]["layers"][-1]["config"]["units"] = 100_000_000
+    members["config.json"] = json.dumps(config).encode()
+    header = json.loads(members["glassnet.json"])
+    header["members"]["config.json"] = hashlib.sha256(members["config.json"]).hexdigest()
+    members["glassnet.json"] = json.dumps(header).encode()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    path = tmp_path / "huge.glassnet"
+    path.write_bytes(rezip(members))
+    with pytest.raises(ModelFileError, match="more values than the file holds"):
+        keras.models.load_model(path)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB
