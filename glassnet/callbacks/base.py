@@ -44,6 +44,19 @@ class Callback:
     def on_batch_end(self, batch, logs=None): pass
 
 
+def warn_missing_monitor(callback, monitor: str, logs) -> None:
+    """Warn, once per fit, that ``monitor`` is not in the epoch's logs (a callback watching
+    ``val_loss`` in a fit without validation data), naming the logs there are."""
+    import warnings
+    if getattr(callback, "_warned_about", None) == monitor:
+        return
+    callback._warned_about = monitor
+    hint = " Pass validation_data= or validation_split= to fit, or monitor one of those." if \
+        monitor.startswith("val_") else " Monitor one of those."
+    warnings.warn(f"{type(callback).__name__}: monitor {monitor!r} is not among the logs "
+                  f"({', '.join(logs or {}) or 'none'}), so it does nothing.{hint}", stacklevel=3)
+
+
 def _overrides(callback, hook: str) -> bool:
     return hook in vars(callback) or getattr(type(callback), hook) is not getattr(Callback, hook)
 

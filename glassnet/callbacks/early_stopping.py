@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from .base import Callback
+from .base import Callback, warn_missing_monitor
 
 
 def resolve_mode(mode: str, monitor: str, owner: str) -> str:
@@ -41,6 +39,7 @@ class EarlyStopping(Callback):
         return value - self.min_delta > reference if self.mode == "max" else value - self.min_delta < reference
 
     def on_train_begin(self, logs=None):
+        self._warned_about = None
         self.wait = 0
         self.stopped_epoch = 0
         self.best = None
@@ -50,8 +49,7 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
         if value is None:
-            warnings.warn(f"EarlyStopping: monitor {self.monitor!r} is not among the logs "
-                          f"({', '.join(logs or {})}); nothing is checked.", stacklevel=2)
+            warn_missing_monitor(self, self.monitor, logs)
             return
         if epoch < self.start_from_epoch or not np.isfinite(value):
             return

@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from .base import Callback
+from .base import Callback, warn_missing_monitor
 from .early_stopping import resolve_mode
 
 
@@ -27,6 +27,7 @@ class ReduceLROnPlateau(Callback):
         self.min_delta, self.cooldown, self.min_lr = min_delta, cooldown, min_lr
 
     def on_train_begin(self, logs=None):
+        self._warned_about = None
         self.wait = self.cooldown_counter = 0
         self.best = -math.inf if self.mode == "max" else math.inf
 
@@ -35,6 +36,7 @@ class ReduceLROnPlateau(Callback):
         logs["learning_rate"] = float(self.model.optimizer.learning_rate)
         value = logs.get(self.monitor)
         if value is None:
+            warn_missing_monitor(self, self.monitor, logs)
             return
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1

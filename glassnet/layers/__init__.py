@@ -1,5 +1,5 @@
-"""Layers, by family: core (Dense, Activation, Dropout, InputLayer), reshaping, convolution,
-pooling, normalization and image reshaping."""
+"""Layers, by family: core (Dense, Activation, Dropout, InputLayer), reshaping, convolution and
+transposed convolution, pooling, normalization and image reshaping."""
 
 from .activation import Activation, LeakyReLU, ReLU, Softmax
 from .base import Layer, Parameter
@@ -7,21 +7,24 @@ from .convolution import Conv1D, Conv2D
 from .core import Identity, Lambda
 from .dense import Dense
 from .dropout import Dropout
-from .image_reshaping import SpatialDropout2D, UpSampling2D, ZeroPadding2D
+from .image_reshaping import Cropping2D, SpatialDropout2D, UpSampling2D, ZeroPadding2D
 from .input_layer import Input, InputLayer
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
-from .reshaping import Flatten, Reshape
+from .reshaping import Flatten, RepeatVector, Reshape
 from .serialization import deserialize, serialize
+from .transposed_convolution import Conv1DTranspose, Conv2DTranspose
 
 MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
 Convolution2D = Conv2D
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 
 __all__ = ["Add", "Average", "Concatenate", "Dot", "Identity", "Lambda", "Maximum", "Minimum", "Multiply",
            "Subtract", "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
-           "LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D", "Convolution2D",
+           "LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Conv2D",
+           "Conv2DTranspose", "Convolution1DTranspose", "Convolution2D", "Convolution2DTranspose", "Cropping2D",
            "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
-           "MaxPool2D", "MaxPooling2D", "Parameter", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D",
+           "MaxPool2D", "MaxPooling2D", "Parameter", "RepeatVector", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D",
            "deserialize", "serialize"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..utils.validation import check_number
 from .. import activations as activations_module
 from .base import Layer
 
@@ -41,8 +42,9 @@ class LeakyReLU(Activation):
 
     def __init__(self, negative_slope: float = 0.3, **kwargs):
         kwargs.pop("activation", None)
+        negative_slope = check_number(negative_slope, "negative_slope", "LeakyReLU()")
         super().__init__(activations_module.LeakyReLU(negative_slope), **kwargs)
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = negative_slope
 
     def get_config(self):
         config = super().get_config()

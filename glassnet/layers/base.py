@@ -27,6 +27,7 @@ from .. import initializers as initializers_module
 from .. import regularizers as regularizers_module
 from ..utils.naming import to_snake_case, unique_name
 from ..utils.auto_config import config_from_arguments, record_arguments
+from ..utils.validation import check_bool, check_positive_int, check_shape
 from ..utils.auto_config import is_users_class as _is_users_class
 from ..utils.auto_config import own_methods as _own_methods
 
@@ -92,15 +93,7 @@ class CallContext:
 
 
 def _as_shape(shape, argument: str, layer: str) -> tuple:
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
-    try:
-        shape = tuple(None if d is None else int(d) for d in shape)
-    except (TypeError, ValueError):
-        raise TypeError(f'Layer "{layer}": {argument} must be a tuple of ints, received {shape!r}') from None
-    if any(d is not None and d <= 0 for d in shape):
-        raise ValueError(f'Layer "{layer}": {argument} must hold positive sizes, received {shape}')
-    return shape
+    return check_shape(shape, argument, f'Layer "{layer}"')
 
 
 class Layer:
@@ -117,8 +110,13 @@ class Layer:
         if kwargs:
             unknown = ", ".join(sorted(kwargs))
             raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {unknown}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}(): name must be a string or None, received {name!r}.")
         self.name = name or unique_name(to_snake_case(type(self).__name__))
-        self.trainable = trainable
+        owner = f'{type(self).__name__} "{self.name}"'
+        self.trainable = check_bool(trainable, "trainable", owner)
+        check_positive_int(batch_size, "batch_size", owner, allow_none=True)
+        check_positive_int(input_dim, "input_dim", owner, allow_none=True)
         self.built = False
         self.parameters: list[Parameter] = []
         self.input_shape: tuple | None = None
@@ -516,17 +514,17 @@ class KernelOptions:
     initializers and regularizers, resolved once and written back to a config."""
 
     def __init__(self, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, owner: str = "Layer"):
         from .. import activations as activations_module
         self.activation = activations_module.get(activation)
-        self.use_bias = bool(use_bias)
+        self.use_bias = check_bool(use_bias, "use_bias", owner)
         self.kernel_initializer = initializers_module.get(kernel_initializer)
         self.bias_initializer = initializers_module.get(bias_initializer)
         self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
         self.bias_regularizer = regularizers_module.get(bias_regularizer)
 
     def apply_to(self, layer) -> None:
-        layer.__dict__.update(vars(self))
+        layer.__dict__.update({k: v for k, v in vars(self).items() if k != "owner"})
 
     @staticmethod
     def config_of(layer) -> dict:

@@ -15,15 +15,8 @@ from ..engine import kernels
 
 
 def as_pair(value, argument: str, layer: str) -> tuple[int, int]:
-    if isinstance(value, (int, np.integer)):
-        value = (int(value), int(value))
-    try:
-        pair = tuple(int(v) for v in value)
-    except (TypeError, ValueError):
-        raise TypeError(f'Layer "{layer}": {argument} must be an int or a pair of ints, received {value!r}') from None
-    if len(pair) != 2 or min(pair) < 1:
-        raise ValueError(f'Layer "{layer}": {argument} must be an int or a pair of positive ints, received {value!r}')
-    return pair
+    from ..utils.validation import check_pair
+    return check_pair(value, argument, f'Layer "{layer}"')
 
 
 def check_padding(padding: str, layer: str) -> str:

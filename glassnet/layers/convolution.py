@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_positive_int
 from . import conv_utils
 from .base import KernelOptions, Layer, activate, activation_gradient, _shape_text
 
@@ -30,9 +31,7 @@ class Conv2D(Layer):
                  activation=None, use_bias: bool = True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
-            raise ValueError(f'{type(self).__name__} "{self.name}": filters must be a positive integer, received {filters!r}')
-        self.filters = int(filters)
+        self.filters = check_positive_int(filters, "filters", f'{type(self).__name__} "{self.name}"')
         self.kernel_size = self._pair(kernel_size, "kernel_size")
         self.strides = self._pair(strides, "strides")
         self.dilation_rate = self._pair(dilation_rate, "dilation_rate")
@@ -41,7 +40,7 @@ class Conv2D(Layer):
             raise ValueError(f'{type(self).__name__} "{self.name}": strides > 1 together with dilation_rate > 1 is not '
                              "supported (nor is it by Keras).")
         KernelOptions(activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                      bias_regularizer).apply_to(self)
+                      bias_regularizer, owner=f'{type(self).__name__} "{self.name}"').apply_to(self)
 
     def _pair(self, value, argument):
         return conv_utils.as_pair(value, argument, self.name)
@@ -172,14 +171,14 @@ class Conv1D(Conv2D):
     rank = 1
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1, **kwargs):
-        super().__init__(filters, (1, self._single(kernel_size)), (1, self._single(strides)), padding,
-                         (1, self._single(dilation_rate)), **kwargs)
+        super().__init__(filters, (1, self._single(kernel_size, "kernel_size")), (1, self._single(strides, "strides")),
+                         padding, (1, self._single(dilation_rate, "dilation_rate")), **kwargs)
 
     @staticmethod
-    def _single(value):
+    def _single(value, argument):
         if isinstance(value, (tuple, list)):
             if len(value) != 1:
-                raise ValueError(f"Conv1D: expected one value, received {value!r}")
+                raise ValueError(f"Conv1D: {argument} must be an integer or a 1-tuple, received {value!r}.")
             value = value[0]
         return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_positive_int
 from .base import KernelOptions, Layer, activate, activation_gradient, column_sums
 
 
@@ -28,11 +29,9 @@ class Dense(Layer):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f'Dense "{self.name}": units must be a positive integer, received {units!r}')
-        self.units = int(units)
+        self.units = check_positive_int(units, "units", f'Dense "{self.name}"')
         KernelOptions(activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                      bias_regularizer).apply_to(self)
+                      bias_regularizer, owner=f'Dense "{self.name}"').apply_to(self)
         self.kernel = self.bias = None
 
     def build(self, input_shape):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..utils.validation import check_positive_int, check_shape
 from .base import Layer, _as_shape
 
 
@@ -59,6 +60,13 @@ def Input(shape=None, batch_size: int | None = None, name: str | None = None, dt
     if batch_shape is not None:
         if shape is not None:
             raise ValueError("Input(): give shape= or batch_shape=, not both.")
+        if isinstance(batch_shape, (str, bytes)) or not isinstance(batch_shape, (tuple, list)) or not batch_shape:
+            raise TypeError(f"Input(): batch_shape must be a tuple (batch size or None, then the shape of one sample), "
+                            f"received {batch_shape!r}.")
         batch_size, shape = batch_shape[0], tuple(batch_shape[1:])
+    if shape is None:
+        raise ValueError("Input() needs shape=, the shape of one sample, e.g. Input(shape=(784,)).")
+    shape = check_shape(shape, "shape", "Input()")
+    batch_size = check_positive_int(batch_size, "batch_size", "Input()", allow_none=True)
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype)
     return layer._inbound_nodes[0].outputs[0]

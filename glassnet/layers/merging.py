@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool
 from .base import Layer, _shape_text
 
 
@@ -174,7 +175,7 @@ class Dot(Merge):
     def __init__(self, axes, normalize: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.axes = axes if isinstance(axes, (int, np.integer)) else tuple(axes)
-        self.normalize = bool(normalize)
+        self.normalize = check_bool(normalize, "normalize", f'Dot "{self.name}"')
 
     def _axes(self, shapes):
         axes = (self.axes, self.axes) if isinstance(self.axes, (int, np.integer)) else self.axes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_number
 from .. import initializers as initializers_module
 from .base import Layer
 
@@ -27,11 +28,14 @@ class BatchNormalization(Layer):
         if axis != -1:
             raise ValueError(f'BatchNormalization "{self.name}": only axis=-1 (channels last) is supported, '
                              f"received {axis!r}")
+        check_number(momentum, "momentum", f'BatchNormalization "{self.name}"', 0, 1)
+        check_number(epsilon, "epsilon", f'BatchNormalization "{self.name}"', 0, low_open=True)
         if not 0 <= momentum <= 1 or epsilon <= 0:
             raise ValueError(f'BatchNormalization "{self.name}": momentum must be in [0, 1] and epsilon > 0, '
                              f"received momentum={momentum!r}, epsilon={epsilon!r}")
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
-        self.center, self.scale = bool(center), bool(scale)
+        owner = f'BatchNormalization "{self.name}"'
+        self.center, self.scale = check_bool(center, "center", owner), check_bool(scale, "scale", owner)
         self.initializers = {name: initializers_module.get(value) for name, value in (
             ("gamma", gamma_initializer), ("beta", beta_initializer), ("moving_mean", moving_mean_initializer),
             ("moving_variance", moving_variance_initializer))}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool
 from ..engine import kernels
 from . import conv_utils
 from .base import Layer, _shape_text
@@ -185,7 +186,7 @@ class AveragePooling2D(_Pooling2D):
 class _GlobalPooling2D(Layer):
     def __init__(self, keepdims: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.keepdims = bool(keepdims)
+        self.keepdims = check_bool(keepdims, "keepdims", f'{type(self).__name__} "{self.name}"')
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 4:

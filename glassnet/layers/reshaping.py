@@ -1,10 +1,11 @@
-"""Layers that only change the shape of the data: Flatten and Reshape (no weights)."""
+"""Layers that only change the shape of the data: Flatten, Reshape and RepeatVector (no weights)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .base import Layer
+from ..utils.validation import is_int
+from .base import Layer, _shape_text
 
 
 class Flatten(Layer):
@@ -31,6 +32,11 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
+        if is_int(target_shape):
+            target_shape = (target_shape,)
+        if not isinstance(target_shape, (tuple, list)) or not all(is_int(d) for d in target_shape):
+            raise TypeError(f'Reshape "{self.name}": target_shape must be a tuple of integers (one may be -1), '
+                            f"received {target_shape!r}.")
         target_shape = tuple(int(d) for d in target_shape)
         if sum(d == -1 for d in target_shape) > 1 or any(d == 0 or d < -1 for d in target_shape):
             raise ValueError(f'Reshape "{self.name}": target_shape may hold positive sizes and at most '
@@ -61,3 +67,36 @@ class Reshape(Layer):
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+
+class RepeatVector(Layer):
+    """Repeat each sample n times, as Keras's ``layers.RepeatVector``: (batch, features) ->
+    (batch, n, features), y[b, i, :] = x[b, :] for i < n.
+
+    Backward sums the gradient over the n copies: dx[b, :] = sum_i dy[b, i, :].
+    """
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f'RepeatVector "{self.name}": n must be an integer, received {n!r} ({type(n).__name__})')
+        if n <= 0:
+            raise ValueError(f'RepeatVector "{self.name}": n must be a positive integer, received n={n}')
+        self.n = int(n)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 2:
+            raise ValueError(f'RepeatVector "{self.name}" expects 2-D input (batch, features), received shape '
+                             f"{_shape_text(input_shape)}.")
+        return (input_shape[0], self.n, input_shape[1])
+
+    def forward(self, x, training=False):
+        out = self.scratch("y", (x.shape[0], self.n, x.shape[1]), x.dtype)
+        out[...] = x[:, None, :]
+        return out
+
+    def backward(self, grad_output, need_input_grad=True):
+        return grad_output.sum(axis=1) if need_input_grad else None
+
+    def get_config(self):
+        return {**super().get_config(), "n": self.n}

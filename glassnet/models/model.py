@@ -22,6 +22,7 @@ import warnings
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_int, check_list_of, check_positive_int
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
@@ -44,17 +45,7 @@ _NO_HOOKS = CallbackList([], None, {})  # evaluation without callbacks (fit's ow
 def _callbacks(callbacks, method: str) -> list:
     """``callbacks=`` as Keras takes it: None, one callback, or a list or tuple of them."""
     from ..callbacks import Callback
-    if callbacks is None:
-        return []
-    items = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
-    for item in items:
-        if isinstance(item, type) and issubclass(item, Callback):
-            raise TypeError(f"{method}(callbacks=...) takes callback objects; received the class {item.__name__}: "
-                            f"write {item.__name__}() (with its arguments).")
-        if not isinstance(item, Callback):
-            raise TypeError(f"{method}(callbacks=...) takes glassnet.callbacks.Callback objects, received "
-                            f"{type(item).__name__}.")
-    return items
+    return check_list_of(callbacks, Callback, "callbacks", f"{method}()", "glassnet.callbacks.Callback")
 
 
 def _verbosity(verbose) -> int:
@@ -69,12 +60,10 @@ def _shapes(shape) -> list:
     return shape if isinstance(shape, list) else [shape]
 
 
-def _check_batch_size(batch_size, argument="batch_size") -> int:
+def _check_batch_size(batch_size, argument="batch_size", method="fit()") -> int:
     if batch_size is None:
         return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"{argument} must be a positive integer, received {batch_size!r}")
-    return int(batch_size)
+    return check_positive_int(batch_size, argument, method)
 
 
 class Model(SubclassedEngine):
@@ -415,8 +404,11 @@ class Model(SubclassedEngine):
         self._require_compiled("fit")
         batch_size = _check_batch_size(batch_size)
         verbose = _verbosity(verbose)
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-            raise ValueError(f"epochs must be an integer >= 0, received {epochs!r}")
+        epochs = check_int(epochs, "epochs", "fit()", minimum=0)
+        initial_epoch = check_int(initial_epoch, "initial_epoch", "fit()", minimum=0)
+        shuffle = check_bool(shuffle, "shuffle", "fit()")
+        steps_per_epoch = check_positive_int(steps_per_epoch, "steps_per_epoch", "fit()", allow_none=True)
+        validation_freq = check_positive_int(validation_freq, "validation_freq", "fit()")
         x, y_raw, y = self._prepare_xy(x, y)
         weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
         if validation_data is None and validation_split:
@@ -602,8 +594,9 @@ class Model(SubclassedEngine):
         """The loss (and metrics) on (x, y): a float when there are no metrics, else
         ``[loss, metric, ...]`` in compile order, or a dict with ``return_dict=True``."""
         self._require_compiled("evaluate")
-        batch_size = _check_batch_size(batch_size)
+        batch_size = _check_batch_size(batch_size, method="evaluate()")
         verbose = _verbosity(verbose)
+        steps = check_positive_int(steps, "steps", "evaluate()", allow_none=True)
         x, y_raw, y = self._prepare_xy(x, y)
         weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, None)
         if steps is not None:
@@ -622,8 +615,9 @@ class Model(SubclassedEngine):
         """The model's outputs for x. ``batch_size`` (default 32) sets the progress bar's steps
         (and ``steps``); the samples are computed in cache-sized chunks (``_inference_pieces``),
         which gives the same results."""
-        batch_size = _check_batch_size(batch_size)
+        batch_size = _check_batch_size(batch_size, method="predict()")
         verbose = _verbosity(verbose)
+        steps = check_positive_int(steps, "steps", "predict()", allow_none=True)
         x = self._prepare_x(x)
         slices = data_module.batch_slices(data_module.length(x), batch_size)
         if steps is not None:

@@ -223,9 +223,8 @@ def _layer_from_keras(spec: dict, path, custom_objects=None):
             raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
                                  "does not support.")
     kwargs = {k: _from_keras_value(k, v) for k, v in layer_config.items() if k not in _IGNORED}
-    if kwargs.get("data_format", "channels_last") != "channels_last":
+    if layer_config.get("data_format") not in (None, "channels_last"):  # checked before _IGNORED drops it
         raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} is channels_first; glassnet is channels_last.")
-    kwargs.pop("data_format", None)
     return cls.from_config(kwargs)
 
 

@@ -121,7 +121,8 @@ def test_callbacks_argument_errors_name_the_mistake():
     x, y = np.ones((4, 3), np.float32), np.ones((4, 1), np.float32)
     with pytest.raises(TypeError, match=r"received the class EarlyStopping: write EarlyStopping\(\)"):
         model.fit(x, y, callbacks=[keras.callbacks.EarlyStopping], verbose=0)
-    with pytest.raises(TypeError, match="takes glassnet.callbacks.Callback objects, received str"):
+    with pytest.raises(TypeError, match="evaluate\\(\\): callbacks must be glassnet.callbacks.Callback or a list of them, "
+                                        "received 'early'"):
         model.evaluate(x, y, callbacks=["early"], verbose=0)
     history = model.fit(x, y, epochs=3, callbacks=keras.callbacks.EarlyStopping(monitor="loss", patience=0), verbose=0)
     assert 1 <= len(history.history["loss"]) <= 3
