@@ -38,6 +38,30 @@ class ActivationFunction:
         return f"<activation {self.name}>"
 
 
+class FunctionActivation(ActivationFunction):
+    """An activation given as a function of z written with glassnet.ops or arithmetic
+    (``activation=lambda z: z ** 2`` or ``ops.relu``), as Keras takes any callable. Forward calls
+    it; backward runs it again on a tape: grad_z = (da/dz)^T grad_a."""
+
+    def __init__(self, function):
+        self.function = function
+        self.name = getattr(function, "__name__", "activation")
+
+    def forward(self, z):
+        from .ops.function import value_of
+        return np.asarray(value_of(self.function(z)), dtype=z.dtype)
+
+    def backward(self, z, a, grad_a):
+        from .ops.tape import Tape, Tensor
+        with Tape() as tape:
+            watched = tape.watch(z)
+            out = self.function(watched)
+        if not (isinstance(out, Tensor) and out.tape is tape):
+            raise TypeError(f"The activation {self.name!r} did not compute its value from z with glassnet.ops, so it "
+                            "cannot be differentiated: write it with ops (ops.relu, ops.tanh, ...) or arithmetic on z.")
+        return np.asarray(tape.backward([out], [grad_a]).get(id(watched), np.zeros_like(z)), dtype=z.dtype)
+
+
 class Linear(ActivationFunction):
     """a = z."""
 
@@ -311,15 +335,14 @@ def get(identifier) -> ActivationFunction:
     if isinstance(identifier, type) and issubclass(identifier, ActivationFunction):
         return identifier()
     if callable(identifier):
-        raise TypeError(
-            f"activation {identifier!r} is a plain function, so glassnet cannot differentiate it. "
-            "Pass a name such as 'relu', or subclass glassnet.activations.ActivationFunction "
-            "with forward(z) and backward(z, a, grad_a).")
+        return FunctionActivation(identifier)
     raise TypeError(f"activation must be a name, an ActivationFunction or None, received {identifier!r}")
 
 
 def serialize(activation: ActivationFunction):
     from .saving.registry import described, registered_name_or_none
+    if isinstance(activation, FunctionActivation):  # written by its (registered) name, as Keras writes a function
+        return registered_name_or_none(activation.function) or activation.name
     if not activation.get_config() and _BY_NAME.get(activation.name) is activation:
         return activation.name
     registered = registered_name_or_none(type(activation))
