@@ -139,9 +139,14 @@ def test_set_weights_with_wrong_shapes():
         model.set_weights(weights)
 
 
-def test_plain_python_function_as_activation_explains_why():
-    with pytest.raises(TypeError, match="cannot differentiate it.*ActivationFunction"):
-        layers.Dense(3, activation=lambda z: z)
+def test_plain_python_function_as_activation_is_taped_or_explains_why():
+    layer = layers.Dense(3, activation=lambda z: z)  # Keras takes any callable; glassnet tapes it
+    x = np.ones((2, 4), np.float32)
+    np.testing.assert_allclose(layer(x), x @ layer.kernel.value + layer.bias.value, atol=1e-6)
+    numpy_only = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation=lambda z: np.maximum(np.asarray(z), 0))])
+    numpy_only.compile("sgd", "mse")
+    with pytest.raises(TypeError, match="cannot be differentiated: write it with ops"):
+        numpy_only.fit(x, np.ones((2, 3)), verbose=0)
 
 
 def test_metrics_given_where_keras_3_expects_loss_weights():
