@@ -80,3 +80,11 @@ def test_seed_cnn_plot_variant_writes_pngs(tmp_path, monkeypatch):
     example.run(x, y, x[:16], y[:16], epochs=1, verbose=0, plot=True)
     assert (tmp_path / "seed_cnn_prediction.png").stat().st_size > 0
     assert (tmp_path / "seed_cnn_curves.png").stat().st_size > 0
+
+
+def test_fine_tuning_example_freezes_then_fine_tunes():
+    pytest.importorskip("sklearn", reason="the fine-tuning example uses scikit-learn's digits (pip install scikit-learn)")
+    example = load_example("fine_tuning")
+    head_only, fine_tuned = example.main(epochs=10, verbose=0)
+    # Measured: 0.732 then 0.899 (seed 0). A frozen base from other classes already helps; fine-tuning adds more.
+    assert head_only > 0.6 and fine_tuned > head_only + 0.05
