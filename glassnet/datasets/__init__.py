@@ -1,20 +1,21 @@
 """Data sets with Keras's loaders: ``glassnet.datasets.mnist.load_data()`` and friends.
 
 mnist, fashion_mnist and emnist are found offline (path=, $GLASSNET_DATA, the cache, system
-data folders) or downloaded once, verified, into the cache. digits (scikit-learn's 8x8) and
-toy (synthetic) need no files.
+data folders) or downloaded once into the cache, and checked against the published checksums
+either way. digits (scikit-learn's 8x8) and toy (synthetic) need no files.
 """
 
 from __future__ import annotations
 
 from . import digits, emnist, fashion_mnist, mnist, toy
+from .checksums import ChecksumError
 from .downloading import DownloadError
 from .idx import IDXFormatError, read_idx
 from .registry import DATASETS
 from .sources import DataNotFoundError, cache_dir
 
-__all__ = ["DATASETS", "DataNotFoundError", "DownloadError", "IDXFormatError", "cache_dir", "digits", "download",
-           "emnist", "fashion_mnist", "mnist", "read_idx", "status", "toy"]
+__all__ = ["DATASETS", "ChecksumError", "DataNotFoundError", "DownloadError", "IDXFormatError", "cache_dir", "digits",
+           "download", "emnist", "fashion_mnist", "mnist", "read_idx", "status", "toy"]
 
 
 def _spec(name: str):
@@ -25,8 +26,8 @@ def _spec(name: str):
 
 
 def download(name: str, path=None, mirrors=None, timeout: float = 30.0, progress: bool = True) -> dict:
-    """Fetch every file of data set ``name`` ahead of time (files found locally are kept);
-    returns {role: path}."""
+    """Fetch every file of data set ``name`` ahead of time (files found locally are checked and
+    kept); returns {role: path}. ``mirrors``: one base URL or a list of them."""
     from .loading import locate
     spec = _spec(name)
     return {role: locate(spec, role, path=path, mirrors=mirrors, timeout=timeout, progress=progress)

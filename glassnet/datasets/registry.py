@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class DataFile:
     """One file; it is accepted when the md5 of the file as published, or the sha256 of its
-    decompressed bytes (for copies recompressed by a distribution), matches."""
+    decompressed bytes (for copies recompressed by a distribution, and decompressed copies),
+    matches (see checksums.problem)."""
 
     name: str
     md5: str | None = None

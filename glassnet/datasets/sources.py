@@ -2,17 +2,16 @@
 cache, the system data folders that distributions install into, then a download.
 
 Each place tried is logged (``logging.getLogger("glassnet.datasets")`` at DEBUG) and listed
-in the error when nothing is found.
+in the error when nothing is found. The first copy found is the one used; loading.locate
+checks it against the published checksums (checksums.check_local).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
 
-from .idx import decompress_if_gzip
 from .registry import DataFile, DatasetSpec
 
 log = logging.getLogger("glassnet.datasets")
@@ -70,20 +69,9 @@ def candidates(folder: Path, data_file: DataFile) -> list[Path]:
     return [folder / name for name in names]
 
 
-def checksum_matches(data: bytes, data_file: DataFile) -> bool:
-    """True when the md5 of the bytes as published or the sha256 of their decompressed form
-    matches; a file with neither checksum recorded is accepted."""
-    if data_file.md5 is None and data_file.raw_sha256 is None:
-        return True
-    if data_file.md5 is not None and hashlib.md5(data, usedforsecurity=False).hexdigest() == data_file.md5:
-        return True
-    if data_file.raw_sha256 is not None:
-        raw = decompress_if_gzip(data, data_file.name)
-        return hashlib.sha256(raw).hexdigest() == data_file.raw_sha256
-    return False
-
-
 def find_local(spec: DatasetSpec, data_file: DataFile, path=None, tried: list | None = None) -> Path | None:
+    """The first copy of ``data_file`` in search_places (not yet verified), or None; each place
+    looked at is appended to ``tried``."""
     for label, folder in search_places(spec, path):
         for candidate in candidates(folder, data_file):
             found = candidate.is_file()

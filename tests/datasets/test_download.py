@@ -1,40 +1,25 @@
 """Downloads against a local server: bad mirrors are skipped, the cache only ever holds good files."""
 
+import io
 import os
+import socket
+import time
 
 import numpy as np
 import pytest
 
 from glassnet import datasets
-from glassnet.datasets import registry
 from glassnet.datasets.downloading import download_file
 
-from .fixtures import fake_dataset, md5, serve
+from .fixtures import FakeTerminal, serve
 
-
-@pytest.fixture
-def isolated(tmp_path, monkeypatch):
-    """An empty cache, no GLASSNET_DATA, no system folders, and a fake 'mnist' with our checksums."""
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("GLASSNET_CACHE_DIR", str(cache))
-    monkeypatch.delenv("GLASSNET_DATA", raising=False)
-    monkeypatch.setattr("glassnet.datasets.sources.system_data_dirs", lambda: [])
-    files, arrays = fake_dataset()
-    spec = registry.DatasetSpec(
-        name="mnist", folder_names=("mnist",),
-        files={role: registry.DataFile(name, md5=md5(files[name])) for role, name in
-               zip(("train_images", "train_labels", "test_images", "test_labels"), files)},
-        mirrors=())
-    monkeypatch.setattr(registry, "MNIST", spec)
-    monkeypatch.setitem(registry.DATASETS, "mnist", spec)
-    monkeypatch.setattr("glassnet.datasets.mnist.MNIST", spec)
-    return cache, files, arrays, spec
+BAD_MODES = ("missing", "truncated", "short", "corrupt", "damaged", "stall")
 
 
 def test_bad_mirrors_are_skipped_and_only_good_files_reach_the_cache(isolated):
     cache, files, arrays, spec = isolated
     with serve(files, stall_seconds=2.0) as (url, handler):
-        mirrors = [f"{url}/{mode}/" for mode in ("missing", "truncated", "corrupt", "stall", "good")]
+        mirrors = [f"{url}/{mode}/" for mode in BAD_MODES + ("good",)]
         (x_train, y_train), (x_test, y_test) = datasets.mnist.load_data(mirrors=mirrors, timeout=0.5, progress=False)
     np.testing.assert_array_equal(x_train, arrays["train-images-idx3-ubyte.gz"])
     np.testing.assert_array_equal(y_test, arrays["t10k-labels-idx1-ubyte.gz"])
@@ -42,8 +27,8 @@ def test_bad_mirrors_are_skipped_and_only_good_files_reach_the_cache(isolated):
     assert sorted(os.listdir(cache / "mnist")) == sorted(files)
     for name in files:
         assert (cache / "mnist" / name).read_bytes() == files[name]
-    # each file went through every bad mirror before the good one
-    assert sum("/good/" in r for r in handler.requests) == 4
+    # each file went through every bad mirror, in order, before the good one
+    assert [r.split("/")[1] for r in handler.requests] == list(BAD_MODES + ("good",)) * 4
 
 
 def test_second_load_uses_the_cache(isolated):
@@ -55,19 +40,76 @@ def test_second_load_uses_the_cache(isolated):
         assert len(handler.requests) == count
 
 
-def test_every_mirror_bad_lists_places_and_failures(isolated):
+def test_every_mirror_bad_names_each_mirror_and_what_was_wrong(isolated):
     cache, files, arrays, spec = isolated
     with serve(files, stall_seconds=1.5) as (url, _):
-        mirrors = [f"{url}/{mode}/" for mode in ("missing", "truncated", "corrupt", "stall")]
+        mirrors = [f"{url}/{mode}/" for mode in BAD_MODES]
         with pytest.raises(datasets.DataNotFoundError) as error:
             datasets.mnist.load_data(mirrors=mirrors, timeout=0.5, progress=False)
     message = str(error.value)
+    first_line = message.splitlines()[0]
+    assert first_line.startswith("mnist: could not find train-images-idx3-ubyte.gz in any data folder, and no mirror "
+                                 f"served it ({url}/missing/train-images-idx3-ubyte.gz: the server answered HTTP 404")
+    assert "and 5 more mirror(s) failed); check the network" in first_line and first_line.endswith("or pass path=.")
     assert "Looked in:" in message and "cache:" in message and "(absent)" in message
-    assert "/missing/train-images-idx3-ubyte.gz: HTTPError: Not Found" in message
-    assert "/truncated/train-images-idx3-ubyte.gz: truncated: received" in message
-    assert "/corrupt/train-images-idx3-ubyte.gz: checksum mismatch" in message
-    assert "/stall/train-images-idx3-ubyte.gz: TimeoutError: timed out" in message
+    name = "train-images-idx3-ubyte.gz"
+    assert f"/missing/{name}: the server answered HTTP 404 Not Found" in message
+    size = len(files[name])
+    assert f"/truncated/{name}: the connection closed after {size // 2} of {size} bytes" in message
+    assert f"/short/{name}: its gzip stream is damaged or truncated (Compressed file ended" in message
+    assert f"/corrupt/{name}: its checksum differs from the published one" in message
+    assert f"/damaged/{name}: its gzip stream is damaged or truncated (CRC check failed" in message
+    assert f"/stall/{name}: no data for 0.5 s (timeout=0.5)" in message
     assert not (cache / "mnist").exists() or os.listdir(cache / "mnist") == []
+
+
+def test_a_trickling_server_misses_the_whole_download_deadline(isolated):
+    """One byte every 0.4 s never trips the 1 s read timeout; the deadline ends it."""
+    cache, files, arrays, spec = isolated
+    name = "train-images-idx3-ubyte.gz"
+    with serve(files) as (url, _):
+        started = time.monotonic()
+        with pytest.raises(datasets.DownloadError) as error:
+            download_file(spec.files["train_images"], f"{url}/trickle/", cache / "mnist", timeout=1, progress=False)
+        elapsed = time.monotonic() - started
+    print(f"trickle download given up after {elapsed:.2f} s")
+    assert elapsed < 3.0
+    deadline = 1 + len(files[name]) / 20_000
+    assert f"{url}/trickle/{name}: missed its deadline of {deadline:.1f} s (timeout=1 s, then at least 20 kB/s)" \
+        in str(error.value)
+    assert os.listdir(cache / "mnist") == []
+
+
+def test_a_single_mirror_string_is_one_mirror(isolated):
+    cache, files, arrays, spec = isolated
+    with serve(files) as (url, handler):
+        x_test, y_test = datasets.mnist.load_data(mirrors=f"{url}/good", splits="test", progress=False)
+    np.testing.assert_array_equal(y_test, arrays["t10k-labels-idx1-ubyte.gz"])
+    assert handler.requests == ["/good/t10k-images-idx3-ubyte.gz", "/good/t10k-labels-idx1-ubyte.gz"]
+
+
+@pytest.mark.parametrize("arguments, error, message", [
+    ({"mirrors": 5}, TypeError, "mirrors must be a base URL string or a list of them, received int 5"),
+    ({"mirrors": [5]}, TypeError, r"mirrors must be a base URL string or a list of them, received list \[5\]"),
+    ({"mirrors": b"http://x/"}, TypeError, "mirrors must be .* received bytes"),
+    ({"mirrors": ["ftp.example.org/mnist/"]}, ValueError, "mirrors: 'ftp.example.org/mnist/' is not an http://"),
+    ({"timeout": "30"}, TypeError, "timeout must be a number of seconds, received str '30'"),
+    ({"timeout": 0}, ValueError, "timeout must be a positive, finite number of seconds, received 0"),
+    ({"splits": "tset"}, ValueError, "splits must be 'train', 'test' or a list of them, received 'tset'"),
+], ids=["int", "list-of-int", "bytes", "no-scheme", "timeout-str", "timeout-zero", "splits"])
+def test_wrong_arguments_are_named(isolated, arguments, error, message):
+    with pytest.raises(error, match=message):
+        datasets.mnist.load_data(**arguments)
+
+
+def test_progress_is_drawn_on_a_terminal_only(isolated, monkeypatch):
+    cache, files, arrays, spec = isolated
+    with serve(files) as (url, _):
+        for stream, drawn in ((io.StringIO(), False), (FakeTerminal(), True)):
+            monkeypatch.setattr("sys.stderr", stream)
+            download_file(spec.files["train_images"], f"{url}/good/", cache / str(drawn), progress=True)
+            text = stream.getvalue()
+            assert ("\rDownloading train-images-idx3-ubyte.gz" in text and text.endswith("\n")) if drawn else text == ""
 
 
 def test_interrupted_download_leaves_no_partial_file(isolated, monkeypatch):
@@ -78,14 +120,37 @@ def test_interrupted_download_leaves_no_partial_file(isolated, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(download_module, "_progress", explode)
+    monkeypatch.setattr("sys.stderr", FakeTerminal())
     with serve(files) as (url, _):
         with pytest.raises(KeyboardInterrupt):
             download_file(spec.files["train_images"], [f"{url}/good/"], cache / "mnist", progress=True)
     assert os.listdir(cache / "mnist") == []
 
 
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_without_a_network_the_error_names_the_network_error(isolated, monkeypatch):
+    def no_dns(host, *args, **kwargs):
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+
+    port = _closed_port()
+    with pytest.raises(datasets.DataNotFoundError) as refused:
+        datasets.mnist.load_data(mirrors=f"http://127.0.0.1:{port}/", timeout=2, progress=False)
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(datasets.DataNotFoundError) as unresolved:
+        datasets.mnist.load_data(mirrors="https://mirror.example/mnist/", timeout=2, progress=False)
+    assert f"could not reach 127.0.0.1:{port}: [Errno 111] Connection refused" in str(refused.value).splitlines()[0]
+    assert ("could not reach mirror.example: [Errno -3] Temporary failure in name resolution)"
+            in str(unresolved.value).splitlines()[0])
+    assert unresolved.value.__context__ is None and unresolved.value.__cause__ is None
+
+
 def test_download_without_network_permission(isolated):
-    with pytest.raises(datasets.DataNotFoundError, match=r"\(download=False\)"):
+    with pytest.raises(datasets.DataNotFoundError, match=r"in any data folder, and download=False forbids downloading"):
         datasets.mnist.load_data(download=False)
 
 

@@ -1,6 +1,7 @@
 """The real files in GLASSNET_DATA load as Keras returns them and match the published checksums."""
 
 import hashlib
+import re
 
 import numpy as np
 import pytest
@@ -45,3 +46,20 @@ def test_decompressed_bytes_match_published_checksums(real_data_dir, spec):
         checked += 1
     assert checked == (4 if spec.name == "fashion_mnist" else 3)
 
+
+def test_a_decompressed_real_labels_file_is_checked(real_data_dir, tmp_path):
+    """The real MNIST test labels, decompressed, pass by the registry's sha256; with 500 labels
+    changed they do not load."""
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    (folder / "t10k-images-idx3-ubyte.gz").symlink_to(real_data_dir / "mnist" / "t10k-images-idx3-ubyte.gz")
+    labels = folder / "t10k-labels-idx1-ubyte"
+    raw = bytearray(decompress_if_gzip((real_data_dir / "mnist" / "t10k-labels-idx1-ubyte.gz").read_bytes(), "labels"))
+    labels.write_bytes(bytes(raw))
+    _, y_test = datasets.mnist.load_data(path=tmp_path, download=False, splits="test")
+    assert len(y_test) == 10000
+    raw[8:508] = bytes((value + 1) % 10 for value in raw[8:508])
+    labels.write_bytes(bytes(raw))
+    with pytest.raises(datasets.ChecksumError, match=re.escape(f"{labels} is not a good copy of the published "
+                                                               "t10k-labels-idx1-ubyte.gz: its checksum differs")):
+        datasets.mnist.load_data(path=tmp_path, download=False, splits="test")
