@@ -32,7 +32,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (OSError, ValueError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+    except (OSError, ValueError) as error:  # a user's mistake (a missing or unreadable file, a bad value): one line
+        text = str(error).strip()
+        first_line = text.splitlines()[0] if text else type(error).__name__
         print(f"glassnet: error: {first_line}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("glassnet: interrupted", file=sys.stderr)
+        return 130

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 def add_parsers(commands) -> None:
     from .common import DATA_CHOICES
     evaluate = commands.add_parser("evaluate", help="test accuracy, per-class accuracy and confusion matrix",
@@ -19,10 +18,9 @@ def add_parsers(commands) -> None:
 
 
 def run_evaluate(args) -> int:
-    from ..models import load_model
-    from .common import load_dataset
+    from .common import load_dataset, load_model_file
     from .report import confusion_counts, per_class_lines
-    model = load_model(args.model)
+    model = load_model_file(args.model)
     _, (x_test, y_test), names = load_dataset(args.data, args.data_dir)
     predicted = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
     print(f"Test accuracy: {float((predicted == y_test).mean()):.4f} on {len(y_test)} images")
@@ -36,9 +34,6 @@ def run_evaluate(args) -> int:
 
 
 def run_summary(args) -> int:
-    from ..models import load_model
-    load_model(args.model, compile=True).summary()
+    from .common import load_model_file
+    load_model_file(args.model, compile=True).summary()
     return 0
-
-
-

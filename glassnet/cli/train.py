@@ -34,15 +34,41 @@ def build_model(spec: str, input_shape, classes: int):
         stack = [layers.Conv2D(32, 3, activation="relu", padding="same"), layers.MaxPooling2D(2), layers.Flatten(),
                  layers.Dense(classes, activation="softmax")]
     else:
+        if os.path.isdir(spec):
+            raise ValueError(f"--model {spec}: is a folder; give mlp, cnn or a JSON file holding a Sequential config")
         if not os.path.isfile(spec):
             raise ValueError(f"--model must be mlp, cnn or an existing JSON file, received {spec!r}")
-        with open(spec) as stream:
-            config = json.load(stream)
-        model = keras.Sequential.from_config(config.get("config", config))
+        return _model_from_json_file(spec, input_shape)
+    return keras.Sequential([keras.Input(input_shape)] + stack)
+
+
+def _model_from_json_file(spec: str, input_shape):
+    """The Sequential model a JSON file describes (a run directory's config.json, or the
+    ``{"class_name": "Sequential", "config": ...}`` of model.to_json()); every way the file can
+    be wrong is one error naming it."""
+    import glassnet as keras
+    from .common import read_json_file
+    config = read_json_file(spec)
+    if not isinstance(config, dict):
+        raise ValueError(f"{spec}: expected a JSON object holding a Sequential config (like config.json in a run "
+                         f"directory), found a JSON {type(config).__name__}.")
+    kind = config.get("class_name", "Sequential")
+    if kind != "Sequential":
+        raise ValueError(f"{spec}: describes a {kind!r} model; glassnet train builds Sequential models.")
+    inner = config.get("config", config)
+    if not isinstance(inner, dict) or not isinstance(inner.get("layers"), list):
+        raise ValueError(f"{spec}: not a Sequential config (expected an object with a \"layers\" list, as "
+                         "model.get_config() writes).")
+    try:
+        model = keras.Sequential.from_config(inner)
         if not model.built:
             model.build((None,) + tuple(input_shape))
-        return model
-    return keras.Sequential([keras.Input(input_shape)] + stack)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RecursionError) as error:
+        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if isinstance(error, ValueError):
+            raise ValueError(f"{spec}: {text}") from None
+        raise ValueError(f"{spec}: not a valid Sequential config ({type(error).__name__}: {text}).") from None
+    return model
 
 
 def run(args) -> int:
@@ -51,6 +77,8 @@ def run(args) -> int:
     from .report import write_report
     if args.epochs < 1 or args.batch_size < 1:
         raise ValueError("--epochs and --batch-size must be positive integers")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise ValueError(f"--out {args.out}: exists and is not a folder; give a run directory to write")
     keras.utils.set_random_seed(args.seed)
     (x_train, y_train), (x_test, y_test), names = load_dataset(args.data, args.data_dir)
     model = build_model(args.model, x_train.shape[1:], len(names))

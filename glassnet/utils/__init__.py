@@ -1,5 +1,6 @@
 """Helpers with ``keras.utils`` names."""
 
+from .image_utils import array_to_img, img_to_array, load_img, save_img
 from .numerical import normalize, to_categorical
 from .random import set_random_seed
 
@@ -17,4 +18,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'glassnet.utils' has no attribute {name!r}")
 
 
-__all__ = ["normalize", "set_random_seed", "to_categorical", *_FROM_REGISTRY]
+__all__ = ["array_to_img", "img_to_array", "load_img", "normalize", "save_img", "set_random_seed", "to_categorical",
+           *_FROM_REGISTRY]

@@ -79,8 +79,9 @@ def check_shape(value, argument: str, owner: str, allow_unknown: bool = True) ->
     if is_int(value):
         value = (value,)
     if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)):
-        fix = f"Write ({int(value)},)." if isinstance(value, str) and value.strip().isdigit() else \
-            "Write a tuple such as (28, 28, 1)."
+        fix = "Write a tuple such as (28, 28, 1)."
+        if isinstance(value, str) and value.strip().isdecimal():  # '²' is a digit but no int
+            fix = f"Write ({int(value)},)."
         raise _fail(owner, argument, "a tuple of positive integers", value, fix, error=TypeError)
     dims = []
     for dim in value:

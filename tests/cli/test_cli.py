@@ -107,7 +107,7 @@ def test_errors_are_one_line_with_status_2(run_dir, tmp_path, capsys):
     assert err.count("\n") == 1 and "No model file" in err
     (tmp_path / "notes.png").write_text("not an image")
     assert main(["predict", str(run_dir / "model.glassnet"), str(tmp_path / "notes.png")]) == 2
-    assert "not a PNG image" in capsys.readouterr().err
+    assert f"{tmp_path / 'notes.png'}: not an image file" in capsys.readouterr().err
 
 
 def test_ctrl_c_saves_the_model(tmp_path, monkeypatch):
