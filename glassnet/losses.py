@@ -80,6 +80,10 @@ class Loss:
 
     def gradient_per_sample(self, y_true, y_pred, logits: bool = False) -> np.ndarray:
         """dl_i/dy_pred of ``call``, by running it on a tape and back."""
+        return self._taped(y_true, y_pred)[1]
+
+    def _taped(self, y_true, y_pred):
+        """(l_i, dl_i/dy_pred) of ``call`` from one run on a tape."""
         from .ops.tape import Tape, Tensor
         with Tape() as tape:
             watched = tape.watch(y_pred)
@@ -89,7 +93,8 @@ class Loss:
                             "cannot be differentiated: write it with ops (ops.mean, ops.square, ops.log, ...) "
                             "or arithmetic on y_pred, not with NumPy functions.")
         grads = tape.backward([values], [np.ones_like(values.value)])
-        return np.asarray(grads.get(id(watched), np.zeros_like(y_pred)), dtype=y_pred.dtype)
+        return (np.asarray(values.value, dtype=y_pred.dtype),
+                np.asarray(grads.get(id(watched), np.zeros_like(y_pred)), dtype=y_pred.dtype))
 
     def prepare_targets(self, y: np.ndarray, output_shape: tuple, argument: str = "y") -> np.ndarray:
         """Check the targets of a whole data set once and return them as the loss reads them."""
@@ -127,9 +132,12 @@ class Loss:
         ``fuses_with``; the gradient is then dL/dz. It defaults to ``from_logits``.
         """
         logits = self.from_logits if logits is None else logits
-        values = self.per_sample(y_true, y_pred, logits)
+        if type(self).per_sample is Loss.per_sample and type(self).gradient_per_sample is Loss.gradient_per_sample:
+            values, grad = self._taped(y_true, y_pred)  # a loss written as call(): one run gives both
+        else:
+            values = self.per_sample(y_true, y_pred, logits)
+            grad = self.gradient_per_sample(y_true, y_pred, logits)
         scale = self._reduction_scale(values.shape, sample_weight, y_pred.dtype)
-        grad = self.gradient_per_sample(y_true, y_pred, logits)
         grad *= scale.reshape((-1,) + (1,) * (grad.ndim - 1))
         return self._reduce(values, sample_weight), grad
 

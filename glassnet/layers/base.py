@@ -29,7 +29,7 @@ from ..utils.naming import to_snake_case, unique_name
 from ..utils.auto_config import config_from_arguments, record_arguments
 from ..utils.validation import check_bool, check_positive_int, check_shape
 from ..utils.auto_config import is_users_class as _is_users_class
-from ..utils.auto_config import own_methods as _own_methods
+from ..utils.auto_config import needs_recorded_config
 
 
 class Parameter:
@@ -428,7 +428,7 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
         if self._declared_input_shape is not None:
             config["batch_input_shape"] = list(self._declared_input_shape)
-        if _is_users_class(type(self)) and type(self).get_config is Layer.get_config and "__init__" in _own_methods(type(self)):
+        if needs_recorded_config(type(self), Layer.get_config):
             return config_from_arguments(self, config)
         return config
 

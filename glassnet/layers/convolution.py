@@ -164,28 +164,22 @@ class Conv2D(Layer):
                 **KernelOptions.config_of(self)}
 
 
-class Conv1D(Conv2D):
-    """1-D convolution over (batch, steps, channels) with a kernel of shape (k, channels, filters);
-    computed as a Conv2D over (batch, 1, steps, channels)."""
+class StepsAsImage:
+    """For a 1-D layer computed by its 2-D twin: (batch, steps, channels) seen as
+    (batch, 1, steps, channels) on the way in and back on the way out."""
 
-    rank = 1
-
-    def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1, **kwargs):
-        super().__init__(filters, (1, self._single(kernel_size, "kernel_size")), (1, self._single(strides, "strides")),
-                         padding, (1, self._single(dilation_rate, "dilation_rate")), **kwargs)
-
-    @staticmethod
-    def _single(value, argument):
+    @classmethod
+    def _single(cls, value, argument):
         if isinstance(value, (tuple, list)):
             if len(value) != 1:
-                raise ValueError(f"Conv1D: {argument} must be an integer or a 1-tuple, received {value!r}.")
+                raise ValueError(f"{cls.__name__}: {argument} must be an integer or a 1-tuple, received {value!r}.")
             value = value[0]
         return value
 
     def _check_rank(self, input_shape):
         if len(input_shape) != 3:
-            raise ValueError(f'Conv1D "{self.name}" expects 3-D input (batch, steps, channels), received shape '
-                             f"{_shape_text(input_shape)}.")
+            raise ValueError(f'{type(self).__name__} "{self.name}" expects 3-D input (batch, steps, channels), '
+                             f"received shape {_shape_text(input_shape)}.")
 
     def _as_image_shape(self, input_shape):
         return (input_shape[0], 1, input_shape[1], input_shape[2])
@@ -198,3 +192,15 @@ class Conv1D(Conv2D):
 
     def _from_image(self, a):
         return a.reshape(a.shape[0], a.shape[2], a.shape[3])
+
+
+class Conv1D(StepsAsImage, Conv2D):
+    """1-D convolution over (batch, steps, channels) with a kernel of shape (k, channels, filters);
+    computed as a Conv2D over (batch, 1, steps, channels)."""
+
+    rank = 1
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1, **kwargs):
+        single = self._single
+        super().__init__(filters, (1, single(kernel_size, "kernel_size")), (1, single(strides, "strides")),
+                         padding, (1, single(dilation_rate, "dilation_rate")), **kwargs)

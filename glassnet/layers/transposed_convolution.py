@@ -19,6 +19,7 @@ import numpy as np
 
 from . import conv_utils
 from .base import KernelOptions, Layer, activate, activation_gradient, column_sums, _shape_text
+from .convolution import StepsAsImage
 from .image_reshaping import check_channels_last
 
 
@@ -249,7 +250,7 @@ class Conv2DTranspose(Layer):
                 **KernelOptions.config_of(self)}
 
 
-class Conv1DTranspose(Conv2DTranspose):
+class Conv1DTranspose(StepsAsImage, Conv2DTranspose):
     """Transposed 1-D convolution over (batch, steps, channels), as Keras's
     ``layers.Conv1DTranspose``: full[n, i*s + a*d, f] += sum_c x[n, i, c] K[a, f, c], cut to
     Keras's output length, plus bias. Kernel: (k, filters, channels). Computed as a
@@ -263,31 +264,6 @@ class Conv1DTranspose(Conv2DTranspose):
         output_padding = None if output_padding is None else (0, single(output_padding, "output_padding"))
         super().__init__(filters, (1, single(kernel_size, "kernel_size")), (1, single(strides, "strides")), padding,
                          output_padding, data_format, (1, single(dilation_rate, "dilation_rate")), **kwargs)
-
-    @staticmethod
-    def _single(value, argument):
-        if isinstance(value, (tuple, list)):
-            if len(value) != 1:
-                raise ValueError(f"Conv1DTranspose: {argument} must be an int or a tuple of one int, received {value!r}")
-            value = value[0]
-        return value
-
-    def _check_rank(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(f'Conv1DTranspose "{self.name}" expects 3-D input (batch, steps, channels), received '
-                             f"shape {_shape_text(input_shape)}.")
-
-    def _as_image_shape(self, input_shape):
-        return (input_shape[0], 1, input_shape[1], input_shape[2])
-
-    def _from_image_shape(self, shape):
-        return (shape[0], shape[2], shape[3])
-
-    def _image(self, x):
-        return x.reshape(x.shape[0], 1, x.shape[1], x.shape[2])
-
-    def _from_image(self, a):
-        return a.reshape(a.shape[0], a.shape[2], a.shape[3])
 
 
 __all__ = ["Conv1DTranspose", "Conv2DTranspose"]

@@ -128,10 +128,9 @@ class SubclassedEngine:
     def get_config(self) -> dict:
         """The arguments that rebuild the model: for a subclass without ``get_config``, its
         constructor's arguments (as Keras 3 records them)."""
-        from ..layers.base import _own_methods
-        from ..utils.auto_config import config_from_arguments
+        from ..utils.auto_config import config_from_arguments, needs_recorded_config
         config = {"name": self.name, "trainable": True}
-        if type(self).get_config is SubclassedEngine.get_config and "__init__" in _own_methods(type(self)):
+        if needs_recorded_config(type(self), SubclassedEngine.get_config):
             return config_from_arguments(self, config)
         return config
 

@@ -135,7 +135,6 @@ def check_padding_pairs(value, argument: str, owner: str) -> tuple:
         rows, columns = check_pair(value, argument, owner, minimum=0)
         return (rows, rows), (columns, columns)
     if isinstance(value, (tuple, list)) and len(value) == 2:
-        return tuple(check_pair(pair, argument, owner, minimum=0) if not is_int(pair) else
-                     check_pair(pair, argument, owner, minimum=0) for pair in value)
+        return tuple(check_pair(pair, argument, owner, minimum=0) for pair in value)
     raise _fail(owner, argument, "an integer, a pair (rows, columns) or ((top, bottom), (left, right))", value,
                 error=TypeError)
