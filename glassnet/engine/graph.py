@@ -20,6 +20,7 @@ import threading
 
 import numpy as np
 
+from ..layers import masking_support
 from ..layers.base import CallContext, Layer, _shape_text
 
 
@@ -160,11 +161,11 @@ class InContext:
             context = self._contexts.context = CallContext()
         return context
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, **kwargs):
         layer = self.layer
         own, layer._context = layer._context, self.context
         try:
-            return layer.forward(x, training=training)
+            return layer.forward(x, training=training, **kwargs)
         finally:
             layer._context = own
 
@@ -230,6 +231,8 @@ class GraphPlan:
             steps.append(Step(run, (layer,), inputs, outs, list_input))
             index += 1
         self.steps = steps
+        # Masks travel beside the values only where some layer may make one (layers/masking_support.py).
+        self.carries_masks = any(masking_support.may_make_mask(layer) for layer, *_ in specs)
         self.refresh()
 
     def refresh(self) -> None:
@@ -249,6 +252,8 @@ class GraphPlan:
         self.trainable_below = needs
 
     def forward(self, xs, training: bool):
+        if self.carries_masks:
+            return self.forward_with_masks(xs, training)[0]
         values = [None] * self.slot_count
         for slot, x in zip(self.input_slots, xs):
             values[slot] = x
@@ -263,6 +268,36 @@ class GraphPlan:
                 for slot, value in zip(step.outputs, y):
                     values[slot] = value
         return [values[s] for s in self.output_slots]
+
+    def forward_with_masks(self, xs, training: bool, input_masks=None):
+        """``forward``, carrying each value's mask: a step's layer gets its input's mask as
+        ``mask=`` when its forward takes one, and its output's mask is its ``compute_mask``.
+        Returns the outputs and their masks."""
+        values, masks = [None] * self.slot_count, [None] * self.slot_count
+        for i, (slot, x) in enumerate(zip(self.input_slots, xs)):
+            values[slot] = x
+            masks[slot] = None if input_masks is None else input_masks[i]
+        for step in self.steps:
+            layer = step.layers[0] if len(step.layers) == 1 else None  # a fused pair drops masks
+            if step.list_input:
+                x = [values[s] for s in step.inputs]
+                mask = [masks[s] for s in step.inputs]
+                mask = mask if any(m is not None for m in mask) else None
+            else:
+                x, mask = values[step.inputs[0]], masks[step.inputs[0]]
+            if mask is not None and layer is not None and masking_support.forward_takes_mask(layer):
+                y = step.run.forward(x, training=training, mask=mask)
+            else:
+                y = step.run.forward(x, training=training)
+            out_mask = None if layer is None else masking_support.output_mask(layer, x, mask)
+            if len(step.outputs) == 1:
+                values[step.outputs[0]] = y
+                masks[step.outputs[0]] = out_mask[0] if isinstance(out_mask, (list, tuple)) else out_mask
+            else:
+                out_masks = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] + [None] * len(y)
+                for slot, value, value_mask in zip(step.outputs, y, out_masks):
+                    values[slot], masks[slot] = value, value_mask
+        return [values[s] for s in self.output_slots], [masks[s] for s in self.output_slots]
 
     def backward(self, output_grads, preactivation=None) -> None:
         """Fill every trainable weight's gradient from dL/d(output) for each output; where

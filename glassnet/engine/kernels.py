@@ -151,9 +151,19 @@ def _compile():
                             for c in range(channels):
                                 out[n, row, column, c] += grad_windows[n, i, j, a, b, c]
 
+    @jit
+    def scatter_add_rows(indices, rows, out):
+        """out[indices[i]] += rows[i] for each i: an embedding's weight gradient, in one pass
+        (np.add.at does the same some 20 times slower)."""
+        count, width = rows.shape
+        for i in range(count):
+            target = indices[i]
+            for c in range(width):
+                out[target, c] += rows[i, c]
+
     return {"adam": adam, "relu_forward": relu_forward, "relu_backward": relu_backward,
             "maxpool_forward": maxpool_forward, "maxpool_backward": maxpool_backward,
-            "add_windows": add_windows, "numba": numba}
+            "add_windows": add_windows, "scatter_add_rows": scatter_add_rows, "numba": numba}
 
 
 def conv_relu_maxpool(kernel_h: int, kernel_w: int, channels: int, pool_h: int, pool_w: int):

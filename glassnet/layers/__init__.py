@@ -7,21 +7,30 @@ from .convolution import Conv1D, Conv2D
 from .core import Identity, Lambda
 from .dense import Dense
 from .dropout import Dropout
+from .embedding import Embedding
 from .image_reshaping import Cropping2D, SpatialDropout2D, UpSampling2D, ZeroPadding2D
 from .input_layer import Input, InputLayer
+from .masking import Masking
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                       concatenate, dot, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
+from .pooling1d import AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D
 from .reshaping import Flatten, RepeatVector, Reshape
 from .serialization import deserialize, serialize
 from .transposed_convolution import Conv1DTranspose, Conv2DTranspose
+from .wrappers import Bidirectional, TimeDistributed
 
 MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
+MaxPool1D, AvgPool1D = MaxPooling1D, AveragePooling1D
+GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling1D, GlobalMaxPooling1D
 Convolution2D = Conv2D
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 
-__all__ = ["Add", "Average", "Concatenate", "Dot", "Identity", "Lambda", "Maximum", "Minimum", "Multiply",
+__all__ = ["AveragePooling1D", "AvgPool1D", "Bidirectional", "Embedding", "GlobalAveragePooling1D",
+           "GlobalAvgPool1D", "GlobalMaxPool1D", "GlobalMaxPooling1D", "Masking", "MaxPool1D", "MaxPooling1D",
+           "TimeDistributed",
+           "Add", "Average", "Concatenate", "Dot", "Identity", "Lambda", "Maximum", "Minimum", "Multiply",
            "Subtract", "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
            "LeakyReLU", "ReLU", "Softmax", "Activation", "AveragePooling2D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Conv2D",
            "Conv2DTranspose", "Convolution1DTranspose", "Convolution2D", "Convolution2DTranspose", "Cropping2D",

@@ -13,6 +13,8 @@ class Activation(Layer):
     Input and output shape: any, unchanged. Backward: dL/dx = dL/da * f'(x).
     """
 
+    supports_masking = True  # passes its input's mask on, as in Keras
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations_module.get(activation)

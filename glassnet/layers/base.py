@@ -135,6 +135,21 @@ class Layer:
     def build(self, input_shape: tuple) -> None:
         """Create the weights for inputs of ``input_shape`` (batch axis first, as ``None``)."""
 
+    @property
+    def supports_masking(self) -> bool:
+        """Whether the layer passes a mask on (``compute_mask``); as in Keras, true when the
+        class defines its own ``compute_mask``, and settable (``self.supports_masking = True``)."""
+        value = self.__dict__.get("_supports_masking")
+        return type(self).compute_mask is not Layer.compute_mask if value is None else value
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self.__dict__["_supports_masking"] = bool(value)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output (layers/masking_support.py): by default the input's."""
+        return mask
+
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; for a layer written with ``call``, found by running it on zeros."""
         if type(self).call is not Layer.call:
@@ -149,14 +164,14 @@ class Layer:
             f"Layer {type(self).__name__} defines neither call() nor forward()/backward(); write "
             "call(self, inputs) with glassnet.ops (Keras's way), or forward and backward with NumPy.")
 
-    def forward(self, x, training: bool = False):
+    def forward(self, x, training: bool = False, mask=None):
         """For a layer written with ``call``: run it on a tape (ops/tape.py), keeping the tape
         for backward."""
         from ..ops.tape import Tape
         tape = Tape(training)
         inputs = [tape.watch(v) for v in x] if isinstance(x, (list, tuple)) else tape.watch(x)
         with tape:
-            output = self._invoke_call(inputs, training)
+            output = self._invoke_call(inputs, training, mask)
         self._saved = (tape, inputs, output)
         return _values_of(output)
 
@@ -177,10 +192,11 @@ class Layer:
             return [totals.get(id(t), np.zeros_like(t.value)) for t in inputs]
         return totals.get(id(inputs), np.zeros_like(inputs.value))
 
-    def _invoke_call(self, inputs, training):
+    def _invoke_call(self, inputs, training, mask=None):
+        options = {"mask": mask} if mask is not None else {}
         if _accepts_training(type(self)):
-            return self.call(inputs, training=training)
-        return self.call(inputs)
+            return self.call(inputs, training=training, **options)
+        return self.call(inputs, **options)
 
     # -- helpers for subclasses ---------------------------------------------------------------
     def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable: bool = True,
@@ -315,7 +331,7 @@ class Layer:
         a subclassed model's ``call`` while training): compute and record the call."""
         from ..ops.tape import Tensor, current_tape
         from . import calling
-        kwargs.pop("mask", None)
+        mask = kwargs.pop("mask", None)
         if kwargs:
             raise TypeError(f'Layer "{self.name}" was called with unexpected keyword argument(s): '
                             f"{', '.join(sorted(kwargs))}.")
@@ -326,17 +342,8 @@ class Layer:
         if training is None:
             training = tape.training if tape is not None else False
         if tape is not None and any(isinstance(v, Tensor) and v.tape is tape for v in flat):
-            return calling.call_on_tape(self, inputs, tape, training)
-        if isinstance(inputs, (list, tuple)):
-            x = [calling.as_input_array(v, self) for v in inputs]
-            if not self.built:
-                self.build_for([(None,) + v.shape[1:] for v in x])
-            return self.forward(x, training=training)
-        x = calling.as_input_array(inputs, self)
-        if not self.built:
-            self.build_for((None,) + x.shape[1:])
-        self.check_input_shape(x.shape)
-        return self.forward(x, training=training)
+            return calling.call_on_tape(self, inputs, tape, training, mask)
+        return calling.call_on_arrays(self, inputs, training, mask)
 
     @property
     def output(self):

@@ -25,7 +25,7 @@ def as_input_array(value, layer) -> np.ndarray:
         raise TypeError(f'Layer "{layer.name}" ({type(layer).__name__}) takes an array of numbers or a symbolic '
                         f"tensor (glassnet.Input), received {type(value).__name__}"
                         f"{' of dtype ' + str(x.dtype) if isinstance(value, np.ndarray) else ''}.")
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and not getattr(layer, "takes_indices", False):
         x = x.astype(layer.dtype)
     return x
 
@@ -66,11 +66,52 @@ def call_symbolic(layer, inputs):
     return node.outputs if several else node.outputs[0]
 
 
-def call_on_tape(layer, inputs, tape, training):
+def _run_forward(layer, values, training, mask):
+    """``layer.forward`` with the call's mask when it takes one; and the output's mask."""
+    from .masking_support import forward_takes_mask, output_mask
+    if mask is not None and forward_takes_mask(layer):
+        output = layer.forward(values, training=training, mask=mask)
+    else:
+        output = layer.forward(values, training=training)
+    return output, output_mask(layer, values, mask)
+
+
+def _with_masks(output, out_mask):
+    from .masking_support import attach_mask
+    if out_mask is None:
+        return output
+    if isinstance(output, (list, tuple)):
+        masks = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] + [None] * (len(output) - 1)
+        return type(output)(attach_mask(o, m) for o, m in zip(output, masks))
+    return attach_mask(output, out_mask)
+
+
+def call_on_arrays(layer, inputs, training, mask=None):
+    """Build on first use, check the shape, compute; a mask comes from ``mask=`` or from the
+    input (``_keras_mask``), and the output carries its own (layers/masking_support.py)."""
+    from .masking_support import mask_of
+    mask = mask_of(inputs) if mask is None else mask
+    if isinstance(inputs, (list, tuple)):
+        x = [as_input_array(v, layer) for v in inputs]
+        if not layer.built:
+            layer.build_for([(None,) + v.shape[1:] for v in x])
+    else:
+        x = as_input_array(inputs, layer)
+        if not layer.built:
+            layer.build_for((None,) + x.shape[1:])
+        layer.check_input_shape(x.shape)
+    if mask is None and not layer.supports_masking:
+        return layer.forward(x, training=training)
+    return _with_masks(*_run_forward(layer, x, training, mask))
+
+
+def call_on_tape(layer, inputs, tape, training, mask=None):
     """Run ``layer`` on the values of a tape's tensors in a context of this call and record
     one entry whose backward is the layer's backward (with its weight gradients added to the
     tape's totals, so a layer called twice gets the sum)."""
     from ..ops.tape import Tensor
+    from .masking_support import mask_of
+    mask = mask_of(inputs) if mask is None else mask
     list_input = isinstance(inputs, (list, tuple))
     values = [as_input_array(v, layer) for v in inputs] if list_input else as_input_array(inputs, layer)
     if not layer.built:
@@ -78,10 +119,11 @@ def call_on_tape(layer, inputs, tape, training):
     context = tape.next_layer_context()
     own, layer._context = layer._context, context
     try:
-        output = layer.forward(values, training=training)
+        output, out_mask = _run_forward(layer, values, training, mask)
     finally:
         layer._context = own
     result = tuple(Tensor(o, tape) for o in output) if isinstance(output, (list, tuple)) else Tensor(output, tape)
+    result = _with_masks(result, out_mask)
     arguments = tuple(inputs) if list_input else (inputs,)
 
     def backward(ctx, grad):
@@ -98,4 +140,4 @@ def call_on_tape(layer, inputs, tape, training):
     return list(result) if isinstance(result, tuple) and list_input else result
 
 
-__all__ = ["CallContext", "as_input_array", "call_on_tape", "call_symbolic", "is_symbolic"]
+__all__ = ["CallContext", "as_input_array", "call_on_arrays", "call_on_tape", "call_symbolic", "is_symbolic"]

@@ -77,6 +77,8 @@ class Lambda(Layer):
     operators on its input) for gradients to flow. ``output_shape`` is found by running the
     function when not given."""
 
+    supports_masking = True  # passes its input's mask on, as in Keras
+
     def __init__(self, function, output_shape=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if not callable(function):
@@ -110,6 +112,8 @@ def _plain(value):
 
 class Identity(Layer):
     """Returns its input unchanged; backward passes the gradient through."""
+
+    supports_masking = True  # passes its input's mask on, as in Keras
 
     def forward(self, x, training=False):
         return x

@@ -25,6 +25,8 @@ class Dense(Layer):
     ``dW = x^T dz``, ``db = sum over the batch of dz``, ``dx = dz W^T``.
     """
 
+    supports_masking = True  # passes its input's mask on, as in Keras
+
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, **kwargs):

@@ -16,6 +16,8 @@ class Dropout(Layer):
     Backward: dL/dx = dL/dy * mask / (1 - rate).
     """
 
+    supports_masking = True  # passes its input's mask on, as in Keras
+
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:

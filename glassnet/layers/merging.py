@@ -22,6 +22,7 @@ class Merge(Layer):
     """Base: checks that it gets a list of at least ``min_inputs`` inputs of one shape."""
 
     min_inputs, max_inputs = 2, None
+    makes_masks = False  # it only combines its inputs' masks
 
     def _check_inputs(self, shapes):
         if not isinstance(shapes, list) or len(shapes) < self.min_inputs or (
@@ -46,6 +47,11 @@ class Merge(Layer):
 
     def check_input_shape(self, shape):
         pass
+
+    def compute_mask(self, inputs, mask=None):
+        """A step is real where it is real in every masked input (Keras's rule)."""
+        masks = [m for m in (mask or []) if m is not None]
+        return np.logical_and.reduce(masks) if masks else None
 
     def _unbroadcast(self, grads, xs):
         from ..ops.tape import unbroadcast
@@ -135,6 +141,17 @@ class Concatenate(Merge):
         if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
             raise TypeError(f'Concatenate "{self.name}": axis must be an integer, received {axis!r}')
         self.axis = int(axis)
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras's rule: the inputs' masks (all-true for one without), each widened to its
+        input's shape, are concatenated along ``axis``, and a step is real where any is."""
+        if mask is None or all(m is None for m in mask):
+            return None
+        widened = []
+        for x, m in zip(inputs, mask):
+            m = np.ones(np.shape(x), bool) if m is None else m
+            widened.append(np.broadcast_to(m[..., None], np.shape(x)) if m.ndim < np.ndim(x) else m)
+        return np.any(np.concatenate(widened, axis=self.axis), axis=-1)
 
     def compute_output_shape(self, input_shape):
         self._check_inputs(input_shape)

@@ -21,6 +21,8 @@ class BatchNormalization(Layer):
     dx = gamma / sqrt(var + eps) * (g - mean(g) - x_hat * mean(g * x_hat)).
     """
 
+    supports_masking = True  # passes its input's mask on, as in Keras
+
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):

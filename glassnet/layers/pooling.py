@@ -50,10 +50,8 @@ class _Pooling2D(Layer):
     def _windows(self, x, fill):
         pads = conv_utils.pad_amounts(x.shape, self.pool_size, self.strides, (1, 1), self.padding)
         padded = conv_utils.pad(x, pads, fill)
-        out_hw = (self.output_shape[1] if self.output_shape[1] else
-                  conv_utils.output_length(x.shape[1], self.pool_size[0], self.strides[0], 1, self.padding),
-                  self.output_shape[2] if self.output_shape[2] else
-                  conv_utils.output_length(x.shape[2], self.pool_size[1], self.strides[1], 1, self.padding))
+        out_hw = tuple(conv_utils.output_length(x.shape[axis], self.pool_size[axis - 1], self.strides[axis - 1], 1,
+                                                self.padding) for axis in (1, 2))
         return conv_utils.sliding_windows(padded, self.pool_size, self.strides, (1, 1), out_hw), padded.shape, pads
 
     def get_config(self):

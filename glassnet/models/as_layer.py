@@ -50,11 +50,22 @@ class ModelLayer(Layer):
     def compute_output_shape(self, input_shape):
         return self.model.output_shape
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
+        self._saved = None
         if not self.runs_a_plan:
             return self.model._forward(x, training)
-        outputs = self.model._plan(input_grads=True).forward(x if isinstance(x, list) else [x], training)
+        plan, xs = self.model._plan(input_grads=True), x if isinstance(x, list) else [x]
+        if plan.carries_masks or mask is not None:
+            input_masks = mask if isinstance(mask, list) else [mask] * len(xs)
+            outputs, masks = plan.forward_with_masks(xs, training, input_masks)
+            self._saved = masks[0] if len(masks) == 1 else masks  # the output's masks, for compute_mask
+        else:
+            outputs = plan.forward(xs, training)
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask the model's own layers gave its output in the call just made."""
+        return self._saved
 
     def backward(self, grad_output, need_input_grad=True):
         if not self.runs_a_plan:

@@ -41,12 +41,13 @@ class Tensor:
     """An array recorded on a tape. Arithmetic on it records further ops; ``.numpy()`` (or
     ``np.asarray``) gives the array."""
 
-    __slots__ = ("value", "tape")
+    __slots__ = ("value", "tape", "_keras_mask")
     __array_ufunc__ = None  # numpy operators defer to ours, so `array + tensor` is recorded too
 
     def __init__(self, value, tape: "Tape"):
         self.value = value
         self.tape = tape
+        self._keras_mask = None  # set by a masking layer (layers/masking_support.py)
 
     shape = property(lambda self: self.value.shape)
     dtype = property(lambda self: self.value.dtype)
