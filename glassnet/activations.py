@@ -298,6 +298,19 @@ class Swish(ActivationFunction):
         return grad_a * (s + z * s * (1 - s))
 
 
+class HardSigmoid(ActivationFunction):
+    """a = clip(z / 6 + 1/2, 0, 1), Keras 3's piecewise-linear sigmoid; da/dz = 1/6 inside
+    (-3, 3), else 0."""
+
+    name = "hard_sigmoid"
+
+    def forward(self, z):
+        return np.clip(z / z.dtype.type(6) + z.dtype.type(0.5), 0, 1).astype(z.dtype, copy=False)
+
+    def backward(self, z, a, grad_a):
+        return grad_a * ((z > -3) & (z < 3)) / grad_a.dtype.type(6)
+
+
 linear = Linear()
 relu = ReLU()
 leaky_relu = LeakyReLU()
@@ -309,11 +322,12 @@ selu = SELU()
 gelu = GELU()
 softplus = Softplus()
 silu = swish = Swish()
+hard_sigmoid = HardSigmoid()
 
 _BY_NAME = {
     "linear": linear, "relu": relu, "leaky_relu": leaky_relu, "sigmoid": sigmoid,
     "tanh": tanh, "softmax": softmax, "elu": elu, "selu": selu, "gelu": gelu,
-    "softplus": softplus, "swish": swish, "silu": silu,
+    "softplus": softplus, "swish": swish, "silu": silu, "hard_sigmoid": hard_sigmoid,
 }
 
 

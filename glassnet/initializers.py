@@ -153,12 +153,45 @@ class LecunUniform(VarianceScaling):
         super().__init__(1.0, "fan_in", "uniform")
 
 
+class Orthogonal(Initializer):
+    """A random matrix with orthonormal rows or columns, times ``gain`` (Keras's "orthogonal",
+    the default ``recurrent_initializer`` of SimpleRNN, LSTM and GRU; Saxe et al., 2014).
+
+    The shape is flattened to (rows, cols) = (prod(shape[:-1]), shape[-1]); a normal matrix of
+    (max, min) of those is factored ``a = q r`` and ``q`` is multiplied by the signs of diag(r),
+    so that it is uniformly distributed; it is transposed when rows < cols. With an int
+    ``seed`` every call gives the same matrix (as Keras's seeded initializers do); without one,
+    it draws from the shared generator.
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
+        from .utils.validation import check_int, check_number
+        self.gain = check_number(gain, "gain", "Orthogonal")
+        self.seed = check_int(seed, "seed", "Orthogonal", minimum=0, allow_none=True)
+
+    def sample(self, shape, rng):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: the weight to initialise must have at least 2 axes, received shape {shape}.")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        if self.seed is not None:
+            rng = grandom.new_stream(self.seed)
+        a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return np.ascontiguousarray(self.gain * q).reshape(shape)
+
+    def get_config(self):
+        return {"seed": self.seed, "gain": self.gain}
+
+
 _BY_NAME = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
     "truncated_normal": TruncatedNormal, "random_uniform": RandomUniform,
     "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal, "he_normal": HeNormal, "he_uniform": HeUniform,
-    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform, "orthogonal": Orthogonal,
 }
 _CLASS_TO_NAME = {cls: name for name, cls in _BY_NAME.items()}
 

@@ -57,12 +57,24 @@ class TimeDistributed(Layer):
         from .serialization import serialize
         return {**super().get_config(), "layer": serialize(self.layer)}
 
+    @property
+    def keras_sublayers(self):
+        """(group in a .keras file, config key, layer) of the wrapped layer."""
+        return (("layer", "layer", self.layer),)
+
     @classmethod
     def from_config(cls, config):
-        from .serialization import deserialize
-        config = dict(config)
-        config["layer"] = deserialize(config["layer"])
-        return super().from_config(config)
+        return super().from_config(_wrapped_from_config(config, ("layer",)))
+
+
+def _wrapped_from_config(config: dict, keys) -> dict:
+    """``config`` with the layers under ``keys`` rebuilt from their serialized form."""
+    from .serialization import deserialize
+    config = dict(config)
+    for key in keys:
+        if isinstance(config.get(key), dict):
+            config[key] = deserialize(config[key])
+    return config
 
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -81,8 +93,8 @@ class Bidirectional(Layer):
 
     With ``return_sequences`` the backward layer's sequence is reversed back into time order
     before merging, so both halves of ``y[:, t]`` describe step t. With ``return_state`` the
-    output is ``[y, *forward states, *backward states]``. Masks reach both layers; like
-    Keras's, the output carries none.
+    output is ``[y, *forward states, *backward states]``. Masks reach both layers; as in
+    Keras, a returned sequence carries the input's mask on.
 
     Backward: the merge's gradient is split between the halves (concat: the two slices; sum,
     ave: the same, halved for ave; mul: dy * the other half), each half runs its own backward,
@@ -141,7 +153,13 @@ class Bidirectional(Layer):
         return outputs if len(outputs) > 1 else outputs[0]
 
     def compute_mask(self, inputs, mask=None):
-        return None
+        if isinstance(mask, list):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask, output_mask] if self.merge_mode is None else [output_mask]
+        if self.return_state:
+            masks += [None] * (2 * self.forward_layer.state_count)
+        return masks if len(masks) > 1 else masks[0]
 
     def forward(self, x, training=False, mask=None):
         options = {} if mask is None else {"mask": mask}
@@ -210,14 +228,13 @@ class Bidirectional(Layer):
         return {**super().get_config(), "merge_mode": self.merge_mode, "layer": serialize(self.forward_layer),
                 "backward_layer": serialize(self.backward_layer)}
 
+    @property
+    def keras_sublayers(self):
+        return (("forward_layer", "layer", self.forward_layer), ("backward_layer", "backward_layer", self.backward_layer))
+
     @classmethod
     def from_config(cls, config):
-        from .serialization import deserialize
-        config = dict(config)
-        config["layer"] = deserialize(config["layer"])
-        if config.get("backward_layer") is not None:
-            config["backward_layer"] = deserialize(config["backward_layer"])
-        return super().from_config(config)
+        return super().from_config(_wrapped_from_config(config, ("layer", "backward_layer")))
 
 
 def _without(name: str, prefix: str) -> str:

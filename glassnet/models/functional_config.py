@@ -76,12 +76,40 @@ def _history_of(value, where: str):
     return value[0], int(value[1]), int(value[2])
 
 
+def _references(value) -> set:
+    """The layer names a node's argument structure refers to."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            return {value["config"]["keras_history"][0]}
+        return set().union(*(_references(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        if len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], int):
+            return {value[0]}
+        return set().union(*(_references(v) for v in value)) if value else set()
+    return set()
+
+
+def without_mask_makers(config: dict) -> list:
+    """The config's layers less those that only compute masks: Keras records the mask an
+    Embedding(mask_zero=True) makes as an op of its own (a ``NotEqual`` node) passed to later
+    layers as ``mask=``; glassnet's layers make and pass masks themselves."""
+    layers = config["layers"]
+    used = _references(config.get("output_layers"))
+    as_mask = set()
+    for entry in layers:
+        for node in entry.get("inbound_nodes", []):
+            used |= _references(node.get("args", []))
+            used |= _references({k: v for k, v in node.get("kwargs", {}).items() if k != "mask"})
+            as_mask |= _references(node.get("kwargs", {}).get("mask"))
+    return [entry for entry in layers if entry.get("name") in used or entry.get("name") not in as_mask]
+
+
 def model_from_graph_config(config: dict, make_layer):
     """A Functional model from ``config``: each layer made by ``make_layer(entry)``, then called
     on the tensors its ``inbound_nodes`` name, in an order where every call's inputs exist."""
     from .functional import Functional
     made, outputs, pending = {}, {}, []
-    for entry in config["layers"]:
+    for entry in without_mask_makers(config):
         layer = make_layer(entry)
         name = entry.get("name", layer.name)
         made[name] = layer

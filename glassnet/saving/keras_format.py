@@ -27,7 +27,7 @@ KERAS_VERSION_WRITTEN = "3.15.1"
 _IGNORED = {"dtype", "data_format", "activity_regularizer", "kernel_constraint", "bias_constraint",
             "beta_constraint", "gamma_constraint", "beta_regularizer", "gamma_regularizer", "synchronized",
             "sparse", "ragged", "optional", "interpolation", "lora_rank", "lora_alpha", "quantization_config",
-            "moving_mean_regularizer", "moving_variance_regularizer"}
+            "moving_mean_regularizer", "moving_variance_regularizer", "embeddings_constraint", "recurrent_constraint"}
 # Keras options that glassnet accepts only at their default value (anything else is refused).
 _DEFAULT_ONLY = {"renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "groups": 1}
 
@@ -71,6 +71,9 @@ def _keras_layer_config(layer) -> dict:
     if getattr(layer, "is_nested_model", False):
         return keras_model_config(layer.model)  # a nested model is written as itself, as Keras does
     config = {key: _to_keras_value(key, value) for key, value in layer.get_config().items()}
+    for _, key, sublayer in getattr(layer, "keras_sublayers", ()):  # a wrapper's layers, as Keras writes them
+        config[key] = _keras_layer_config(sublayer)
+        config[key].pop("build_config", None)
     config.pop("batch_input_shape", None)
     config["dtype"] = "float32"
     if hasattr(layer, "padding") and type(layer).__name__ in ("Conv2D", "Conv1D", "MaxPooling2D", "AveragePooling2D"):
@@ -153,12 +156,30 @@ def _write_weights(store, prefix: str, layers) -> None:
     """``{prefix}layers/<key>/vars/<i>`` for each layer; a nested model's layers one level down,
     under ``{prefix}layers/<key>/layers/...``, keyed afresh inside it (as Keras stores them)."""
     for key, layer in zip(_layer_keys(layers), layers):
-        group = store.create_group(f"{prefix}layers/{key}/vars")
         if getattr(layer, "is_nested_model", False):
+            store.create_group(f"{prefix}layers/{key}/vars")
             _write_weights(store, f"{prefix}layers/{key}/", layer.model.layers)
             continue
-        for index, parameter in enumerate(layer.weights):
-            group.create_dataset(str(index), data=parameter.value)
+        for path, parameters in _weight_groups(layer, f"{prefix}layers/{key}"):
+            group = store.create_group(path)
+            for index, parameter in enumerate(parameters):
+                group.create_dataset(str(index), data=parameter.value)
+
+
+def _weight_groups(layer, path: str) -> list:
+    """Where Keras keeps a layer's weights: ``(group, parameters)`` pairs. Most layers hold
+    theirs in ``<path>/vars``; a recurrent layer in its cell's (``keras_weights_path``, e.g.
+    ``<path>/cell/vars``); a wrapper in its layers' groups (``keras_sublayers``: TimeDistributed's
+    ``<path>/layer``, Bidirectional's ``<path>/forward_layer`` and ``<path>/backward_layer``)."""
+    sublayers = getattr(layer, "keras_sublayers", ())
+    inner = getattr(layer, "keras_weights_path", None)
+    own = [] if sublayers else list(layer.weights)
+    groups = [(f"{path}/vars", [] if inner else own)]
+    if inner:
+        groups.append((f"{path}/{inner}/vars", own))
+    for name, _, sublayer in sublayers:
+        groups += _weight_groups(sublayer, f"{path}/{name}")
+    return groups
 
 
 def _read_weights(store, prefix: str, model, config: dict, path) -> None:
@@ -166,6 +187,8 @@ def _read_weights(store, prefix: str, model, config: dict, path) -> None:
     of the config's own list of layers, descending into nested models."""
     listed = config["config"]["layers"]
     if config["class_name"] == "Functional":
+        from ..models.functional_config import without_mask_makers
+        listed = without_mask_makers(config["config"])  # Keras's mask ops are not layers and hold no weights
         by_name = {layer.name: layer for layer in model.layers}
         layers = [by_name[spec.get("name", spec["config"].get("name"))] for spec in listed]
     else:
@@ -177,17 +200,20 @@ def _read_weights(store, prefix: str, model, config: dict, path) -> None:
             continue
         if not layer.weights:
             continue
-        group = store.get(f"{prefix}layers/{key}/vars")
-        if group is None:
-            raise ModelFileError(f"{path!r}: no weights stored for layer {prefix}{key!r}.")
         arrays = []
-        for index, parameter in enumerate(layer.weights):
-            stored = group.get(str(index))
-            if stored is None or not hasattr(stored, "shape") or tuple(stored.shape) != parameter.shape:
-                found = "nothing" if stored is None else f"shape {getattr(stored, 'shape', '?')}"
-                raise ModelFileError(f"{path!r}: layer {layer.name!r} weight {index} should have shape "
-                                     f"{parameter.shape}; the file holds {found} at {prefix}layers/{key}/vars/{index}.")
-            arrays.append(np.asarray(stored))  # read only once its shape is the layer's
+        for group_path, parameters in _weight_groups(layer, f"{prefix}layers/{key}"):
+            if not parameters:
+                continue
+            group = store.get(group_path)
+            if group is None:
+                raise ModelFileError(f"{path!r}: no weights stored for layer {layer.name!r} (at {group_path}).")
+            for index, parameter in enumerate(parameters):
+                stored = group.get(str(index))
+                if stored is None or not hasattr(stored, "shape") or tuple(stored.shape) != parameter.shape:
+                    found = "nothing" if stored is None else f"shape {getattr(stored, 'shape', '?')}"
+                    raise ModelFileError(f"{path!r}: layer {layer.name!r} weight {index} should have shape "
+                                         f"{parameter.shape}; the file holds {found} at {group_path}/{index}.")
+                arrays.append(np.asarray(stored))  # read only once its shape is the layer's
         layer.set_weights(arrays)
 
 
@@ -202,6 +228,16 @@ def _from_keras_value(key, value):
     if key.endswith("_regularizer") and isinstance(value, dict):
         return {"class_name": value["class_name"], "config": value.get("config", {})}
     return value
+
+
+def _wrapped_layers_from_keras(config: dict, path, custom_objects) -> dict:
+    """A wrapper's layers (TimeDistributed's and Bidirectional's ``layer``, ``backward_layer``)
+    built from their Keras configs."""
+    for key in ("layer", "backward_layer"):
+        value = config.get(key)
+        if isinstance(value, dict) and "class_name" in value:
+            config[key] = _layer_from_keras(value, path, custom_objects)
+    return config
 
 
 def _layer_from_keras(spec: dict, path, custom_objects=None):
@@ -223,6 +259,7 @@ def _layer_from_keras(spec: dict, path, custom_objects=None):
             raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
                                  "does not support.")
     kwargs = {k: _from_keras_value(k, v) for k, v in layer_config.items() if k not in _IGNORED}
+    kwargs = _wrapped_layers_from_keras(kwargs, path, custom_objects)
     if layer_config.get("data_format") not in (None, "channels_last"):  # checked before _IGNORED drops it
         raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} is channels_first; glassnet is channels_last.")
     return cls.from_config(kwargs)

@@ -80,12 +80,44 @@ def nested_models(keras):
     return keras.Model(inputs, L.Dense(3, activation="softmax", name="top_dense")(middle(inputs)), name="nested_models")
 
 
+def text_sequences(keras):
+    """Padded word ids: Embedding(mask_zero) and the layers that take its mask, in two branches."""
+    L = keras.layers
+    inputs = keras.Input((6,), name="ids")
+    embedded = L.Embedding(12, 4, mask_zero=True, name="words")(inputs)
+    steps = L.TimeDistributed(L.Dense(3, activation="relu"), name="per_step")(embedded)
+    pooled = L.GlobalAveragePooling1D(name="masked_mean")(steps)
+    peaks = L.GlobalMaxPooling1D()(L.MaxPooling1D(2)(L.Embedding(12, 3, name="plain_words")(inputs)))
+    outputs = L.Dense(2, activation="softmax")(L.Concatenate()([pooled, peaks]))
+    return keras.Model(inputs, outputs, name="text_sequences")
+
+
+def recurrent_text(keras):
+    """Every recurrent layer, masked: a stacked LSTM then GRU, a Bidirectional SimpleRNN, the
+    states of an LSTM (return_state) and a GRU with reset_after=False read backwards."""
+    L = keras.layers
+    inputs = keras.Input((6,), name="ids")
+    embedded = L.Embedding(12, 4, mask_zero=True, name="words")(inputs)
+    stacked = L.GRU(3, name="gru")(L.LSTM(5, return_sequences=True, name="lstm")(embedded))
+    both_ways = L.Bidirectional(L.SimpleRNN(2, return_sequences=True), merge_mode="sum", name="both_ways")(embedded)
+    _, h, c = L.LSTM(3, return_state=True, name="lstm_states")(embedded)
+    backwards = L.GRU(2, reset_after=False, go_backwards=True, name="gru_before")(embedded)
+    merged = L.Concatenate()([stacked, L.GlobalAveragePooling1D()(both_ways), h, c, backwards])
+    return keras.Model(inputs, L.Dense(2, activation="softmax")(merged), name="recurrent_text")
+
+
 GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn, "registered_layer": registered_layer,
-          "nested_models": nested_models}
+          "nested_models": nested_models, "text_sequences": text_sequences, "recurrent_text": recurrent_text}
+SEQUENCE_GRAPHS = ("text_sequences", "recurrent_text")  # integer inputs; no ONNX form yet
 
 
 def graph_inputs(kind, rng):
     """Inputs for a graph: a list of float32 arrays (8 samples)."""
+    if kind in SEQUENCE_GRAPHS:  # word ids, pre-padded with zeros (as pad_sequences does)
+        ids = rng.integers(1, 12, (8, 6)).astype("float32")
+        for row, length in enumerate(rng.integers(1, 7, 8)):
+            ids[row, :6 - length] = 0
+        return [ids]
     if kind in ("registered_layer", "nested_models"):
         return [rng.random((8, 6), dtype="float32")]
     if kind == "merge_graph":

@@ -1,0 +1,310 @@
+"""What every recurrent layer (SimpleRNN, LSTM, GRU) shares: the loop over time, masks,
+dropout, the states it returns, and backpropagation through time.
+
+A recurrent layer reads a sequence ``x`` of shape (batch, timesteps, features) one step at a
+time, carrying states (``h``, and for an LSTM also ``c``) of shape (batch, units) from step to
+step. Each step is the layer's cell (``step``), a few lines of maths in each subclass:
+
+    projected_t = x_t W + b                    (every step's at once: one big matrix product)
+    h_t, ... = cell(projected_t, h_{t-1}, ...)  (h_{t-1} U inside: one small product per step)
+
+Backward walks the steps in reverse (``step_backward``), carrying dL/dh_t (and dL/dc_t) back
+to step t-1, and keeps each step's dL/dprojected_t and dL/d(h_{t-1} U). The weight gradients
+are then three large products over all steps at once:
+
+    dW = sum_t x_t^T dprojected_t,   dU = sum_t h_{t-1}^T d(h U)_t,   dx_t = dprojected_t W^T
+
+Time runs along the first axis inside the layer, (timesteps, batch, ...), so that one step's
+arrays are contiguous.
+
+Masks (``Embedding(mask_zero=True)``, ``Masking``): at a masked step of a sample the states are
+carried over unchanged, and so is the output (or it is zero, with ``zero_output_for_mask``);
+the gradient then passes straight through that step to the one before.
+
+Dropout (training only): one mask over the features of ``x`` and one over those of ``h``,
+drawn once per batch and kept for every step, as Keras does. The layer draws from a random
+stream of its own (saved with the model).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import activations as activations_module
+from ... import initializers as initializers_module
+from ... import regularizers as regularizers_module
+from ...utils import random as grandom
+from ...utils.validation import check_bool, check_int, check_number, check_positive_int
+from ..base import Layer, _shape_text, column_sums
+
+
+class Recurrent(Layer):
+    """Base class of SimpleRNN, LSTM and GRU (see the module docstring).
+
+    A subclass sets ``gate_count`` (kernel of shape (features, gate_count * units)) and
+    ``state_count``, and writes the cell: ``begin``, ``step`` and ``step_backward``.
+    """
+
+    gate_count = 1
+    state_count = 1            # h only; an LSTM has (h, c)
+    keras_weights_path = "cell"  # in a .keras file the weights sit in the layer's cell
+
+    def __init__(self, units: int, activation="tanh", use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout: float = 0.0,
+                 recurrent_dropout: float = 0.0, seed: int | None = None, return_sequences: bool = False,
+                 return_state: bool = False, go_backwards: bool = False, stateful: bool = False,
+                 unroll: bool = False, zero_output_for_mask: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        owner = f'{type(self).__name__} "{self.name}"'
+        self.units = check_positive_int(units, "units", owner)
+        self.activation = activations_module.get(activation)
+        self.use_bias = check_bool(use_bias, "use_bias", owner)
+        self.kernel_initializer = initializers_module.get(kernel_initializer)
+        self.recurrent_initializer = initializers_module.get(recurrent_initializer)
+        self.bias_initializer = initializers_module.get(bias_initializer)
+        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers_module.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers_module.get(bias_regularizer)
+        for argument, value in (("activity_regularizer", activity_regularizer),
+                                ("kernel_constraint", kernel_constraint),
+                                ("recurrent_constraint", recurrent_constraint), ("bias_constraint", bias_constraint)):
+            if value is not None:
+                raise ValueError(f"{owner}: {argument} is not supported by glassnet yet; received {value!r}.")
+        self.dropout = check_number(dropout, "dropout", owner, 0, 1, high_open=True)
+        self.recurrent_dropout = check_number(recurrent_dropout, "recurrent_dropout", owner, 0, 1, high_open=True)
+        self.seed = check_int(seed, "seed", owner, minimum=0, allow_none=True)
+        self.return_sequences = check_bool(return_sequences, "return_sequences", owner)
+        self.return_state = check_bool(return_state, "return_state", owner)
+        self.go_backwards = check_bool(go_backwards, "go_backwards", owner)
+        if check_bool(stateful, "stateful", owner):
+            raise ValueError(f"{owner}: stateful=True is not supported by glassnet; every batch starts from zero "
+                             "states (pass initial_state= to start elsewhere).")
+        self.stateful = False
+        self.unroll = check_bool(unroll, "unroll", owner)  # the loop is the same either way here
+        self.zero_output_for_mask = check_bool(zero_output_for_mask, "zero_output_for_mask", owner)
+        self._rng = grandom.new_stream(seed)  # its dropout masks are its own (utils/random.py)
+        self.kernel = self.recurrent_kernel = self.bias = None
+
+    # -- weights and shapes -------------------------------------------------------------------
+    def build(self, input_shape):
+        if len(input_shape) != 3 or input_shape[-1] is None:
+            raise ValueError(f'{type(self).__name__} "{self.name}" expects input of shape (batch, timesteps, '
+                             f"features) with a known number of features, received {_shape_text(input_shape)}.")
+        width = self.gate_count * self.units
+        self.kernel = self.add_weight("kernel", (input_shape[-1], width), self.kernel_initializer,
+                                      self.kernel_regularizer)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
+                                                self.recurrent_initializer, self.recurrent_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", self.bias_shape(), self.make_bias_initializer(),
+                                        self.bias_regularizer)
+
+    def bias_shape(self) -> tuple:
+        return (self.gate_count * self.units,)
+
+    def make_bias_initializer(self):
+        return self.bias_initializer
+
+    def check_input_shape(self, shape: tuple) -> None:
+        """Any number of steps: only the rank and the features must fit."""
+        if len(shape) != 3 or shape[-1] != self.input_shape[-1]:
+            raise ValueError(f'Input to layer "{self.name}" ({type(self).__name__}) is incompatible: expected '
+                             f"shape (batch, timesteps, {self.input_shape[-1]}), received {_shape_text(shape)}.")
+
+    def compute_output_shape(self, input_shape):
+        batch, timesteps = input_shape[0], input_shape[1]
+        output = (batch, timesteps, self.units) if self.return_sequences else (batch, self.units)
+        if self.return_state:
+            return [output] + [(batch, self.units)] * self.state_count
+        return output
+
+    supports_masking = True
+    makes_masks = False
+
+    def compute_mask(self, inputs, mask=None):
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * self.state_count if self.return_state else output_mask
+
+    # -- the cell, written by each subclass ----------------------------------------------------
+    #: False where the gradient of h_in U differs from that of the projected input (GRU with
+    #: reset_after): step_backward then fills d_recurrent too.
+    separate_recurrent_gradient = False
+
+    def begin(self, projected: np.ndarray, history: list) -> dict:
+        """The per-step arrays ``step`` fills and ``step_backward`` reads. ``projected`` holds
+        x_t W + b for every step, (timesteps, batch, gate_count * units); ``history`` each
+        state before and after every step, (timesteps + 1, batch, units)."""
+        raise NotImplementedError
+
+    def step(self, cache: dict, t: int, states: tuple, h_in: np.ndarray) -> tuple:
+        """The new states (h first) of step ``t`` from the previous ``states`` and ``h_in``
+        (h_{t-1} after recurrent dropout: the h that meets U)."""
+        raise NotImplementedError
+
+    def step_backward(self, cache: dict, t: int, d_states: list, d_projected: np.ndarray,
+                      d_recurrent: np.ndarray) -> tuple:
+        """From dL/d(new states) of step ``t``: writes dL/dprojected_t into ``d_projected`` (and
+        dL/d(h_in U)_t into ``d_recurrent`` where it differs), returns dL/dh_in and the list of
+        dL/d(previous states) other than through h_in (None for none)."""
+        raise NotImplementedError
+
+    def recurrent_kernel_gradient(self, cache: dict, h_in: np.ndarray, d_recurrent: np.ndarray) -> None:
+        """dU = sum_t h_in_t^T d(h_in U)_t, over all steps at once (arrays of (steps * batch, ...))."""
+        np.matmul(h_in.T, d_recurrent, out=self.recurrent_kernel.grad)
+
+    def bias_gradient(self, d_projected: np.ndarray, d_recurrent: np.ndarray) -> None:
+        column_sums(d_projected, out=self.bias.grad)
+
+    # -- forward ------------------------------------------------------------------------------
+    def forward(self, x, training=False, mask=None, initial_state=None):
+        x = np.asarray(x)
+        if x.ndim != 3:
+            raise ValueError(f'{type(self).__name__} "{self.name}" expects input of shape (batch, timesteps, '
+                             f"features), received {_shape_text(x.shape)}.")
+        batch, timesteps, features = x.shape
+        dtype = np.result_type(x.dtype, self.kernel.value.dtype)
+        order = slice(None, None, -1) if self.go_backwards else slice(None)
+        steps = self.scratch("steps", (timesteps, batch, features), dtype)
+        steps[...] = x.transpose(1, 0, 2)[order]          # time first, in the order the layer reads
+        step_mask = None
+        if mask is not None:
+            step_mask = np.ascontiguousarray(np.asarray(mask, bool).T[order])[:, :, None]  # (T, N, 1)
+        input_keep = self._dropout_mask((batch, features), self.dropout, dtype) if training else None
+        recurrent_keep = self._dropout_mask((batch, self.units), self.recurrent_dropout, dtype) if training else None
+        if input_keep is not None:
+            steps *= input_keep
+
+        width = self.gate_count * self.units
+        projected = self.scratch("projected", (timesteps, batch, width), dtype)
+        np.matmul(steps.reshape(-1, features), self.kernel.value, out=projected.reshape(-1, width))
+        self.add_input_bias(projected)
+
+        states = self._initial_states(initial_state, batch, dtype)
+        history = [self.scratch(f"state{i}", (timesteps + 1, batch, self.units), dtype)
+                   for i in range(self.state_count)]          # each state before and after every step
+        for record, state in zip(history, states):
+            record[0] = state
+        h_in_all = self.scratch("h_in", (timesteps, batch, self.units), dtype)
+        cache = self.begin(projected, history)
+        cache["h_in"] = h_in_all
+        for t in range(timesteps):
+            previous = tuple(record[t] for record in history)
+            h_in = h_in_all[t]
+            if recurrent_keep is None:
+                h_in[...] = previous[0]
+            else:
+                np.multiply(previous[0], recurrent_keep, out=h_in)
+            new_states = self.step(cache, t, previous, h_in)
+            for record, old, new in zip(history, previous, new_states):
+                if step_mask is None:
+                    record[t + 1] = new
+                else:
+                    np.copyto(record[t + 1], np.where(step_mask[t], new, old))
+        self._saved = (x.shape, steps, step_mask, input_keep, recurrent_keep, history, h_in_all, cache, initial_state is not None)
+        return self._outputs(history, step_mask)
+
+    def add_input_bias(self, projected: np.ndarray) -> None:
+        if self.use_bias:
+            projected += self.bias.value
+
+    def _outputs(self, history, step_mask):
+        h = history[0][1:]                                  # (T, N, units): h after each step
+        if self.return_sequences:
+            sequence = h * step_mask if (self.zero_output_for_mask and step_mask is not None) else h
+            output = np.ascontiguousarray(sequence.transpose(1, 0, 2))
+        else:
+            output = h[-1].copy()
+        if not self.return_state:
+            return output
+        return [output] + [record[-1].copy() for record in history]
+
+    def _initial_states(self, initial_state, batch: int, dtype) -> list:
+        if initial_state is None:
+            return [np.zeros((batch, self.units), dtype) for _ in range(self.state_count)]
+        given = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        if len(given) != self.state_count or any(np.shape(s) != (batch, self.units) for s in given):
+            raise ValueError(f'{type(self).__name__} "{self.name}": initial_state must be {self.state_count} '
+                             f"array(s) of shape ({batch}, {self.units}), received shapes "
+                             f"{[np.shape(s) for s in given]}.")
+        return [np.asarray(s, dtype) for s in given]
+
+    def _dropout_mask(self, shape, rate: float, dtype):
+        """A kept-and-rescaled mask (0 or 1 / (1 - rate)) over ``shape``, or None without dropout."""
+        if rate == 0:
+            return None
+        keep = self._rng.random(shape, dtype=np.float32) >= rate
+        return keep.astype(dtype) / dtype.type(1 - rate)
+
+    # -- backward -----------------------------------------------------------------------------
+    def backward(self, grad_output, need_input_grad=True):
+        (x_shape, steps, step_mask, input_keep, recurrent_keep, history, h_in_all, cache,
+         had_initial_state) = self._saved
+        batch, timesteps, features = x_shape
+        grads = list(grad_output) if self.return_state else [grad_output]
+        d_output, d_final_states = grads[0], grads[1:]
+        dtype = steps.dtype
+        width = self.gate_count * self.units
+        d_projected = self.scratch("d_projected", (timesteps, batch, width), dtype)
+        d_recurrent = self.scratch("d_recurrent", (timesteps, batch, width), dtype) \
+            if self.separate_recurrent_gradient else d_projected
+
+        d_states = [np.zeros((batch, self.units), dtype) for _ in range(self.state_count)]
+        for d_state, given in zip(d_states, d_final_states):
+            if given is not None:
+                d_state += given
+        d_sequence = None
+        if d_output is not None:
+            if self.return_sequences:
+                d_sequence = d_output.transpose(1, 0, 2)      # (T, N, units), a view
+                if self.zero_output_for_mask and step_mask is not None:
+                    d_sequence = d_sequence * step_mask
+            else:
+                d_states[0] += d_output
+
+        for t in range(timesteps - 1, -1, -1):
+            if d_sequence is not None:
+                d_states[0] += d_sequence[t]
+            carried = None
+            if step_mask is not None:                          # a masked step passes its gradient through
+                keep = step_mask[t]
+                carried = [np.where(keep, 0, d) for d in d_states]
+                d_states = [np.where(keep, d, 0) for d in d_states]
+            d_h_in, direct = self.step_backward(cache, t, d_states, d_projected[t], d_recurrent[t])
+            d_h = d_h_in * recurrent_keep if recurrent_keep is not None else d_h_in
+            d_states = [d_h if direct[0] is None else d_h + direct[0]] + \
+                [np.zeros_like(d_h) if d is None else d for d in direct[1:]]
+            if carried is not None:
+                d_states = [d + c for d, c in zip(d_states, carried)]
+
+        flat_d_projected = d_projected.reshape(-1, width)
+        np.matmul(steps.reshape(-1, features).T, flat_d_projected, out=self.kernel.grad)
+        self.recurrent_kernel_gradient(cache, h_in_all.reshape(-1, self.units), d_recurrent.reshape(-1, width))
+        if self.use_bias:
+            self.bias_gradient(flat_d_projected, d_recurrent.reshape(-1, width))
+        self._d_initial_states = d_states if had_initial_state else None
+        if not need_input_grad:
+            return None
+        d_steps = np.matmul(flat_d_projected, self.kernel.value.T).reshape(timesteps, batch, features)
+        if input_keep is not None:
+            d_steps *= input_keep
+        order = slice(None, None, -1) if self.go_backwards else slice(None)
+        return np.ascontiguousarray(d_steps[order].transpose(1, 0, 2))
+
+    # -- configuration ------------------------------------------------------------------------
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations_module.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers_module.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers_module.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers_module.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers_module.serialize(self.bias_regularizer),
+                "activity_regularizer": None, "kernel_constraint": None, "recurrent_constraint": None,
+                "bias_constraint": None, "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
+                "seed": self.seed, "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask}

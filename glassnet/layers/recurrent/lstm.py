@@ -1,0 +1,97 @@
+"""LSTM: Long Short-Term Memory (Hochreiter and Schmidhuber, 1997)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import activations as activations_module
+from ... import initializers as initializers_module
+from ...utils.validation import check_bool
+from .base import Recurrent
+
+
+class _ForgetBiasOnes(initializers_module.Initializer):
+    """The bias with the forget gate's quarter set to one (``unit_forget_bias``), so that at
+    first the cell keeps what it holds; the other quarters come from ``bias_initializer``."""
+
+    def __init__(self, base, units: int):
+        self.base, self.units = base, units
+
+    def __call__(self, shape, dtype="float32"):
+        u = self.units
+        return np.concatenate([self.base((u,), dtype), np.ones((u,), dtype), self.base((2 * u,), dtype)])
+
+
+class LSTM(Recurrent):
+    """Long Short-Term Memory: a cell state c carried beside h, changed only through gates.
+
+    With sigma the ``recurrent_activation`` (sigmoid) and f the ``activation`` (tanh), and the
+    four gates side by side in W, U and b in Keras's order (i, f, c, o):
+
+        i_t = sigma(x_t W_i + h_{t-1} U_i + b_i)     input gate
+        f_t = sigma(x_t W_f + h_{t-1} U_f + b_f)     forget gate
+        g_t = f(x_t W_c + h_{t-1} U_c + b_c)         candidate
+        o_t = sigma(x_t W_o + h_{t-1} U_o + b_o)     output gate
+        c_t = f_t * c_{t-1} + i_t * g_t
+        h_t = o_t * f(c_t)
+
+    Args: ``units``, ``recurrent_activation``, ``unit_forget_bias`` (forget-gate bias starts
+    at 1) and the options every recurrent layer takes (layers/recurrent/base.py).
+    Output: as SimpleRNN's; ``return_state`` adds the last h and c.
+    Weights: kernel (features, 4 units), recurrent_kernel (units, 4 units), bias (4 units,).
+
+    Backward at step t, from dh = dL/dh_t and dc = dL/dc_t (from step t+1):
+        do = dh * f(c_t),    dc += dh * o_t * f'(c_t)
+        di = dc * g_t,   df = dc * c_{t-1},   dg = dc * i_t,   dL/dc_{t-1} = dc * f_t
+        each gate's pre-activation gradient is its gradient times its activation's slope,
+        dL/dh_{t-1} = [dz_i dz_f dz_c dz_o] U^T.
+    """
+
+    gate_count = 4
+    state_count = 2
+
+    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid", use_bias: bool = True,
+                 unit_forget_bias: bool = True, use_cudnn="auto", implementation: int = 2, **kwargs):
+        super().__init__(units, activation=activation, use_bias=use_bias, **kwargs)
+        self.recurrent_activation = activations_module.get(recurrent_activation)
+        self.unit_forget_bias = check_bool(unit_forget_bias, "unit_forget_bias", f'LSTM "{self.name}"')
+        self.use_cudnn = use_cudnn  # accepted for Keras's sake; there is no cuDNN here
+
+    def make_bias_initializer(self):
+        return _ForgetBiasOnes(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
+
+    def begin(self, projected, history):
+        timesteps, batch, _ = projected.shape
+        return {"z": projected, "c": history[1],
+                "gates": self.scratch("gates", projected.shape, projected.dtype),
+                "f_c": self.scratch("f_c", (timesteps, batch, self.units), projected.dtype)}
+
+    def step(self, cache, t, states, h_in):
+        u = self.units
+        z, gates = cache["z"][t], cache["gates"][t]
+        z += h_in @ self.recurrent_kernel.value
+        gates[:, :2 * u] = self.recurrent_activation.forward(z[:, :2 * u])   # i, f
+        gates[:, 2 * u:3 * u] = self.activation.forward(z[:, 2 * u:3 * u])   # g
+        gates[:, 3 * u:] = self.recurrent_activation.forward(z[:, 3 * u:])   # o
+        i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
+        c = f * states[1] + i * g
+        f_c = cache["f_c"][t]
+        f_c[...] = self.activation.forward(c)
+        return o * f_c, c
+
+    def step_backward(self, cache, t, d_states, d_projected, d_recurrent):
+        u = self.units
+        dh, dc = d_states
+        z, gates, f_c = cache["z"][t], cache["gates"][t], cache["f_c"][t]
+        c_previous, c = cache["c"][t], cache["c"][t + 1]
+        i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
+        dc = dc + self.activation.backward(c, f_c, dh * o)
+        d_gates = np.concatenate([dc * g, dc * c_previous, dc * i, dh * f_c], axis=1)
+        d_projected[:, :2 * u] = self.recurrent_activation.backward(z[:, :2 * u], gates[:, :2 * u], d_gates[:, :2 * u])
+        d_projected[:, 2 * u:3 * u] = self.activation.backward(z[:, 2 * u:3 * u], g, d_gates[:, 2 * u:3 * u])
+        d_projected[:, 3 * u:] = self.recurrent_activation.backward(z[:, 3 * u:], o, d_gates[:, 3 * u:])
+        return d_projected @ self.recurrent_kernel.value.T, [None, dc * f]
+
+    def get_config(self):
+        return {**super().get_config(), "recurrent_activation": activations_module.serialize(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias}

@@ -1,0 +1,38 @@
+"""SimpleRNN: h_t = f(x_t W + h_{t-1} U + b)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Recurrent
+
+
+class SimpleRNN(Recurrent):
+    """The plain recurrent layer, one matrix product of the input and one of the state per step:
+
+        z_t = x_t W + h_{t-1} U + b,    h_t = f(z_t)    (f = ``activation``, tanh by default)
+
+    Args: ``units`` and the options every recurrent layer takes (layers/recurrent/base.py):
+    activation, use_bias, kernel/recurrent/bias initializers ("glorot_uniform", "orthogonal",
+    "zeros") and regularizers, dropout, recurrent_dropout, seed, return_sequences,
+    return_state, go_backwards.
+
+    Input: (batch, timesteps, features). Output: (batch, units), or (batch, timesteps, units)
+    with ``return_sequences``; with ``return_state`` also the last h.
+    Weights: kernel W (features, units), recurrent_kernel U (units, units), bias b (units,).
+
+    Backward at step t, from g = dL/dh_t: dz_t = g f'(z_t), dL/dh_{t-1} = dz_t U^T.
+    """
+
+    def begin(self, projected, history):
+        return {"z": projected, "h": history[0]}
+
+    def step(self, cache, t, states, h_in):
+        z = cache["z"][t]
+        z += h_in @ self.recurrent_kernel.value
+        return (self.activation.forward(z),)
+
+    def step_backward(self, cache, t, d_states, d_projected, d_recurrent):
+        z, h = cache["z"][t], cache["h"][t + 1]
+        d_projected[...] = self.activation.backward(z, h, d_states[0])
+        return d_projected @ self.recurrent_kernel.value.T, [None]

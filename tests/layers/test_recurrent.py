@@ -1,0 +1,246 @@
+"""SimpleRNN, LSTM and GRU: gradients against finite differences (masks, go_backwards,
+return_state, dropout, initial states), numbers against Keras, shapes, configs and errors.
+
+Keras's numbers are in keras_recurrent_golden.py, written by tools/keras_reference/recurrent_layers.py
+with Keras 3.15.1 (JAX backend): predictions on fixed weights, the loss of one train_on_batch with
+Adam(0.01) and mse, and the predictions after it.
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet import layers
+
+from tests.layers.keras_recurrent_golden import MODELS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "keras_reference"))
+from recurrent_layers import TARGETS, model_input, recurrent_models, set_pattern_weights  # noqa: E402
+
+# Float32 through 5 steps and one Adam step: Keras (XLA) and NumPy round differently, by a few
+# units in the last place per operation.
+TOLERANCE = 2e-5
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_matches_keras_forward_and_one_adam_step(name):
+    model, kind = recurrent_models(keras)[name]
+    expected = MODELS[name]
+    assert [list(w.shape) for w in model.weights] == expected["weight_shapes"]
+    assert model.count_params() == expected["count_params"]
+    set_pattern_weights(model)
+    x = model_input(kind)
+    np.testing.assert_allclose(model.predict(x, verbose=0).ravel(), expected["output"], atol=TOLERANCE)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    loss = model.train_on_batch(x, TARGETS)
+    assert float(np.ravel(loss)[0]) == pytest.approx(expected["loss"], abs=TOLERANCE)
+    np.testing.assert_allclose(model.predict(x, verbose=0).ravel(), expected["output_after_step"], atol=TOLERANCE)
+
+
+# -- finite differences -------------------------------------------------------------------------
+def finite_difference_errors(layer, x, mask=None, training=False, initial_state=None, step=1e-6):
+    """Largest relative error of each weight's and the input's (and initial states') gradient,
+    in float64, for the loss sum(output * P) with fixed random P (every output of return_state)."""
+    layer.build_for((None,) + x.shape[1:])
+    for p in layer.weights:
+        p.value = np.ascontiguousarray(p.value, np.float64)
+        p.grad = np.zeros_like(p.value)
+    x = x.astype(np.float64)
+    state = layer._rng.bit_generator.state    # the same dropout masks in every evaluation
+
+    def run():
+        layer._rng.bit_generator.state = state
+        out = layer.forward(x, training=training, mask=mask, initial_state=initial_state)
+        return out if isinstance(out, list) else [out]
+
+    projections = [np.random.default_rng(3).standard_normal(o.shape) for o in run()]
+
+    def loss():
+        return sum(float((o * p).sum()) for o, p in zip(run(), projections))
+
+    run()
+    dx = layer.backward(projections if layer.return_state else projections[0])
+    checks = [(p.name, p.value, p.grad.copy()) for p in layer.weights] + [("input", x, dx)]
+    if initial_state is not None:
+        checks += [(f"initial_state {i}", s, g) for i, (s, g) in enumerate(zip(initial_state, layer._d_initial_states))]
+    errors = {}
+    for name, array, analytic in checks:
+        numeric = np.zeros_like(array)
+        flat, out = array.reshape(-1), numeric.reshape(-1)
+        for i in range(flat.size):
+            original = flat[i]
+            flat[i] = original + step
+            plus = loss()
+            flat[i] = original - step
+            out[i] = (plus - loss()) / (2 * step)
+            flat[i] = original
+        scale = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-4)
+        errors[name] = float(np.max(np.abs(analytic - numeric) / scale))
+    return errors
+
+
+MAKERS = {"SimpleRNN": lambda **k: layers.SimpleRNN(3, **k), "LSTM": lambda **k: layers.LSTM(3, **k),
+          "GRU": lambda **k: layers.GRU(3, **k), "GRU_reset_before": lambda **k: layers.GRU(3, reset_after=False, **k),
+          "SimpleRNN_relu": lambda **k: layers.SimpleRNN(3, activation="relu", **k),
+          "LSTM_hard_sigmoid_no_bias": lambda **k: layers.LSTM(3, recurrent_activation="hard_sigmoid",
+                                                               use_bias=False, **k)}
+OPTIONS = {"last": {}, "sequences": {"return_sequences": True},
+           "states_backwards": {"return_state": True, "return_sequences": True, "go_backwards": True},
+           "zero_output_for_mask": {"return_sequences": True, "zero_output_for_mask": True}}
+MASK = np.array([[0, 0, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+
+
+# Every option with and without a mask for each layer; one option for the variants.
+CASES = [(kind, options, masked) for kind in MAKERS for options in OPTIONS for masked in (False, True)
+         if kind in ("SimpleRNN", "LSTM", "GRU", "GRU_reset_before") or options == "sequences"]
+
+
+@pytest.mark.parametrize("kind, options, masked", CASES)
+def test_gradients_by_finite_differences(kind, options, masked):
+    x = np.random.default_rng(0).standard_normal((3, 5, 4))
+    errors = finite_difference_errors(MAKERS[kind](**OPTIONS[options]), x, MASK if masked else None)
+    assert max(errors.values()) < 1e-5, errors
+
+
+@pytest.mark.parametrize("kind", ["SimpleRNN", "LSTM", "GRU", "GRU_reset_before"])
+def test_gradients_with_dropout_and_initial_state(kind):
+    """The dropout masks are fixed over the steps; the initial states get their gradient too."""
+    x = np.random.default_rng(1).standard_normal((3, 5, 4))
+    layer = MAKERS[kind](dropout=0.3, recurrent_dropout=0.4, return_sequences=True, seed=5)
+    count = 2 if kind == "LSTM" else 1
+    initial = [np.random.default_rng(2 + i).standard_normal((3, 3)) for i in range(count)]
+    errors = finite_difference_errors(layer, x, MASK, training=True, initial_state=initial)
+    assert max(errors.values()) < 1e-5, errors
+
+
+def test_dropout_only_while_training_and_one_mask_for_all_steps():
+    layer = layers.SimpleRNN(4, dropout=0.5, return_sequences=True, seed=1, activation="linear",
+                             recurrent_initializer="zeros", use_bias=False)
+    x = np.ones((2, 6, 8), np.float32)
+    inference = layer(x)
+    np.testing.assert_allclose(layer(x), inference)   # no dropout at inference
+    training = layer(x, training=True)
+    assert not np.allclose(training, inference)
+    # recurrent kernel zero: every step sees the same dropped inputs, so every step's output is equal
+    np.testing.assert_allclose(training, np.broadcast_to(training[:, :1], training.shape))
+
+
+# -- shapes, masks, configs, errors -------------------------------------------------------------
+@pytest.mark.parametrize("cls, gates", [(layers.SimpleRNN, 1), (layers.LSTM, 4), (layers.GRU, 3)])
+def test_shapes_and_parameter_counts(cls, gates):
+    x = np.zeros((2, 7, 5), np.float32)
+    layer = cls(6, return_sequences=True, return_state=True)
+    outputs = layer(x)
+    states = 2 if cls is layers.LSTM else 1
+    assert [o.shape for o in outputs] == [(2, 7, 6)] + [(2, 6)] * states
+    bias = 2 * gates * 6 if cls is layers.GRU else gates * 6
+    assert layer.count_params() == gates * 6 * (5 + 6) + bias
+    assert cls(6)(x).shape == (2, 6)
+    before = layers.GRU(6, reset_after=False)
+    assert before(x).shape == (2, 6) and before.count_params() == 3 * 6 * (5 + 6) + 3 * 6
+    assert layer(x[:, :3])[0].shape == (2, 3, 6)   # built for 7 steps, called on 3: any length goes
+
+
+def test_last_output_of_return_state_is_the_h_state():
+    x = np.random.default_rng(0).random((2, 4, 3)).astype(np.float32)
+    output, h, c = layers.LSTM(5, return_state=True)(x)
+    np.testing.assert_array_equal(output, h)
+    sequence, h = layers.GRU(5, return_state=True, return_sequences=True)(x)
+    np.testing.assert_array_equal(sequence[:, -1], h)
+
+
+def test_masked_steps_carry_the_state_and_the_output():
+    rng = np.random.default_rng(0)
+    x = rng.random((1, 4, 3)).astype(np.float32)
+    mask = np.array([[1, 1, 0, 0]], bool)
+    layer = layers.LSTM(2, return_sequences=True)
+    masked = layer(x, mask=mask)
+    np.testing.assert_allclose(masked[:, 2:], np.repeat(masked[:, 1:2], 2, axis=1))
+    np.testing.assert_allclose(layer(x[:, :2]), masked[:, :2], rtol=1e-6)
+    zeroed = layers.LSTM.from_config({**layer.get_config(), "zero_output_for_mask": True})
+    zeroed.build_for((None, 4, 3))
+    zeroed.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(zeroed(x, mask=mask)[:, 2:], 0)
+
+
+def test_mask_passes_through_return_sequences_only():
+    ids = np.array([[0, 3, 4], [5, 6, 0]])
+    inputs = keras.Input((3,), dtype="int32")
+    embedded = layers.Embedding(8, 4, mask_zero=True)(inputs)
+    sequence = layers.LSTM(2, return_sequences=True)
+    last = layers.LSTM(2)
+    assert sequence.compute_mask(None, ids != 0) is not None
+    assert last.compute_mask(None, ids != 0) is None
+    model = keras.Model(inputs, layers.GlobalAveragePooling1D()(sequence(embedded)))
+    assert model.predict(ids, verbose=0).shape == (2, 2)
+
+
+@pytest.mark.parametrize("cls", [layers.SimpleRNN, layers.LSTM, layers.GRU])
+def test_config_round_trip(cls):
+    layer = cls(4, dropout=0.1, recurrent_dropout=0.2, return_sequences=True, go_backwards=True, seed=3,
+                name="recurrent")
+    copy = cls.from_config(layer.get_config())
+    assert copy.get_config() == layer.get_config()
+    x = np.random.default_rng(0).random((2, 3, 5)).astype(np.float32)
+    layer(x)
+    copy(x)
+    copy.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(copy(x), layer(x))
+
+
+def test_defaults_follow_keras():
+    lstm = layers.LSTM(3)
+    config = lstm.get_config()
+    assert (config["activation"], config["recurrent_activation"], config["unit_forget_bias"]) == ("tanh", "sigmoid", True)
+    assert config["recurrent_initializer"]["class_name"] == "orthogonal"
+    lstm.build_for((None, 4, 2))
+    np.testing.assert_array_equal(lstm.bias.value, np.r_[np.zeros(3), np.ones(3), np.zeros(6)])  # unit_forget_bias
+    u = lstm.recurrent_kernel.value
+    np.testing.assert_allclose(u @ u.T, np.eye(3), atol=1e-5)  # orthogonal rows
+    assert layers.GRU(3).get_config()["reset_after"] is True
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"units": 0}, "units must be a positive integer"),
+    ({"units": 3, "dropout": 1.0}, "dropout must be a number in \\[0, 1\\)"),
+    ({"units": 3, "return_sequences": "yes"}, "return_sequences must be True or False"),
+    ({"units": 3, "stateful": True}, "stateful=True is not supported"),
+    ({"units": 3, "activation": "nonsense"}, "nonsense"),
+])
+def test_constructor_errors_name_the_argument(arguments, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        layers.LSTM(**arguments)
+
+
+def test_input_of_the_wrong_rank_is_named():
+    with pytest.raises(ValueError, match='LSTM "lstm_rank".*\\(batch, timesteps, features\\)'):
+        layers.LSTM(3, name="lstm_rank")(np.zeros((2, 5), np.float32))
+
+
+def test_save_load_resumes_training_exactly(tmp_path):
+    """glassnet's file keeps the weights, the optimizer state and the layers' dropout streams."""
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(1, 20, (64, 7)), rng.integers(0, 2, 64)
+
+    def model():
+        keras.utils.set_random_seed(4)
+        built = keras.Sequential([keras.Input((7,), dtype="int32"), layers.Embedding(20, 6, mask_zero=True),
+                                  layers.Bidirectional(layers.LSTM(5, return_sequences=True, dropout=0.2,
+                                                                   recurrent_dropout=0.2)),
+                                  layers.GRU(4, dropout=0.1), layers.Dense(1, activation="sigmoid")])
+        built.compile(optimizer="adam", loss="binary_crossentropy")
+        return built
+
+    straight = model()
+    straight.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    resumed = model()
+    resumed.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    resumed.save(tmp_path / "m.glassnet")
+    loaded = keras.models.load_model(tmp_path / "m.glassnet")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), resumed.predict(x, verbose=0))
+    loaded.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    for a, b in zip(loaded.get_weights(), straight.get_weights()):
+        np.testing.assert_array_equal(a, b)
