@@ -12,7 +12,7 @@ def add_parser(commands) -> None:
     listing.add_argument("--path", help="also look in this folder")
     listing.set_defaults(run=run_list)
     fetch = actions.add_parser("download", help="download a data set into the cache ahead of time")
-    fetch.add_argument("name", help="mnist, fashion_mnist or emnist")
+    fetch.add_argument("name", help="mnist, fashion_mnist, emnist, imdb or reuters")
     fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a server (default 30)")
     fetch.set_defaults(run=run_download)
 

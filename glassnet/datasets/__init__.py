@@ -1,21 +1,24 @@
 """Data sets with Keras's loaders: ``glassnet.datasets.mnist.load_data()`` and friends.
 
-mnist, fashion_mnist and emnist are found offline (path=, $GLASSNET_DATA, the cache, system
-data folders) or downloaded once into the cache, and checked against the published checksums
-either way. digits (scikit-learn's 8x8) and toy (synthetic) need no files.
+mnist, fashion_mnist, emnist and Keras's text data sets imdb and reuters are found offline
+(path=, $GLASSNET_DATA, the cache, system data folders) or downloaded once into the cache, and
+checked against the published checksums either way. digits (scikit-learn's 8x8) and toy
+(synthetic) need no files.
 """
 
 from __future__ import annotations
 
-from . import digits, emnist, fashion_mnist, mnist, toy
+from . import digits, emnist, fashion_mnist, imdb, mnist, reuters, toy
 from .checksums import ChecksumError
 from .downloading import DownloadError
 from .idx import IDXFormatError, read_idx
+from .npz import NPZFormatError, UnsafePickleError
 from .registry import DATASETS
 from .sources import DataNotFoundError, cache_dir
 
-__all__ = ["DATASETS", "ChecksumError", "DataNotFoundError", "DownloadError", "IDXFormatError", "cache_dir", "digits",
-           "download", "emnist", "fashion_mnist", "mnist", "read_idx", "status", "toy"]
+__all__ = ["DATASETS", "ChecksumError", "DataNotFoundError", "DownloadError", "IDXFormatError", "NPZFormatError",
+           "UnsafePickleError", "cache_dir", "digits", "download", "emnist", "fashion_mnist", "imdb", "mnist", "read_idx",
+           "reuters", "status", "toy"]
 
 
 def _spec(name: str):

@@ -1,7 +1,8 @@
 """Checking data set files against their published checksums, local copies and downloads alike.
 
 A file as published (``name.gz``) passes when its md5 matches, or when the sha256 of its
-decompressed bytes does (copies a distribution recompressed). A decompressed copy (``name``
+decompressed bytes does (copies a distribution recompressed); a file whose registry entry has a
+whole-file sha256 (Keras's .npz files) passes when that matches. A decompressed copy (``name``
 without ``.gz``) can only be checked by that sha256; where the registry records none (MNIST's
 train images) it is accepted unchecked, and a DEBUG log line says so.
 
@@ -52,6 +53,9 @@ def _is_gzip(path: Path) -> bool:
 def problem(path: Path, data_file: DataFile, as_published: bool = True) -> str | None:
     """What is wrong with the file at ``path`` as a copy of ``data_file``, or None when nothing is
     (or nothing can be checked). ``as_published`` is False for a decompressed copy."""
+    if data_file.sha256 is not None:
+        same = _digest(path, "sha256", False) == data_file.sha256
+        return None if same else "its checksum differs from the published one"
     if as_published and data_file.md5 is not None and _digest(path, "md5", False) == data_file.md5:
         return None
     if data_file.raw_sha256 is not None:
@@ -69,7 +73,7 @@ def problem(path: Path, data_file: DataFile, as_published: bool = True) -> str |
 
 def _key(path: Path, data_file: DataFile) -> tuple:
     stat = path.stat()
-    return str(path.resolve()), stat.st_size, stat.st_mtime_ns, data_file.md5, data_file.raw_sha256
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns, data_file.md5, data_file.raw_sha256, data_file.sha256
 
 
 def check_local(path: Path, data_file: DataFile) -> None:
@@ -77,7 +81,10 @@ def check_local(path: Path, data_file: DataFile) -> None:
     key = _key(path, data_file)
     if key in _passed:
         return
-    reason = problem(path, data_file, as_published=path.name == data_file.name)
+    # Only a .gz file has another form (its decompressed copy); any other file is the one published,
+    # whatever it is called (Keras's path= may name it).
+    as_published = path.name == data_file.name or not data_file.name.endswith(".gz")
+    reason = problem(path, data_file, as_published=as_published)
     if reason is not None:
         raise ChecksumError(f"{path} is not a good copy of the published {data_file.name}: {reason}; delete it "
                             "(glassnet then uses the next copy it finds, or downloads a fresh one) or replace it "

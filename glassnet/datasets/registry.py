@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 class DataFile:
     """One file; it is accepted when the md5 of the file as published, or the sha256 of its
     decompressed bytes (for copies recompressed by a distribution, and decompressed copies),
-    matches (see checksums.problem)."""
+    matches (see checksums.problem). ``sha256``, where given, is of the whole file as
+    published (Keras's ``file_hash``) and decides alone."""
 
     name: str
     md5: str | None = None
     raw_sha256: str | None = None
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,4 +71,29 @@ EMNIST = DatasetSpec(
     system_dirs=("emnist",),
 )
 
-DATASETS = {spec.name: spec for spec in (MNIST, FASHION_MNIST, EMNIST)}
+# Keras's text data sets: word-index sequences in .npz files (ragged object arrays) and the
+# word -> index maps as JSON. The checksums are the file_hash values in Keras 3's
+# keras/src/datasets/imdb.py and reuters.py (sha256 for the .npz files, md5 for the JSON).
+KERAS_MIRROR = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+IMDB = DatasetSpec(
+    name="imdb",
+    folder_names=("imdb",),
+    files={
+        "data": DataFile("imdb.npz", sha256="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"),
+        "word_index": DataFile("imdb_word_index.json", md5="bfafd718b763782e994055a2d397834f"),
+    },
+    mirrors=(KERAS_MIRROR,),
+)
+
+REUTERS = DatasetSpec(
+    name="reuters",
+    folder_names=("reuters",),
+    files={
+        "data": DataFile("reuters.npz", sha256="d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"),
+        "word_index": DataFile("reuters_word_index.json", md5="4d44cc38712099c9e383dc6e5f11a921"),
+    },
+    mirrors=(KERAS_MIRROR,),
+)
+
+DATASETS = {spec.name: spec for spec in (MNIST, FASHION_MNIST, EMNIST, IMDB, REUTERS)}

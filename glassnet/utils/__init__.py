@@ -3,6 +3,7 @@
 from .image_utils import array_to_img, img_to_array, load_img, save_img
 from .numerical import normalize, to_categorical
 from .random import set_random_seed
+from .sequence import pad_sequences
 
 # keras.utils also carries the registry's functions; they live in glassnet.saving.registry and
 # are imported on first use, since glassnet.saving imports the layers that import this package.
@@ -18,5 +19,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'glassnet.utils' has no attribute {name!r}")
 
 
-__all__ = ["array_to_img", "img_to_array", "load_img", "normalize", "save_img", "set_random_seed", "to_categorical",
-           *_FROM_REGISTRY]
+__all__ = ["array_to_img", "img_to_array", "load_img", "normalize", "pad_sequences", "save_img", "set_random_seed",
+           "to_categorical", *_FROM_REGISTRY]
