@@ -146,10 +146,12 @@ def targets(results, floors, import_seconds) -> str:
         for batch in ("32", "1000"):
             check(f"{w} predict@{batch} / Keras-JAX's >= 0.5", ratio(w, "keras-jax", lambda r: r[f"predict_{batch}"]),
                   0.5, at_most=False)
+    check("W6 (LSTM) epoch / PyTorch's < 1.0", ratio("W6", "pytorch"), 1.0)
+    check("W6 (LSTM) epoch / Keras-TF's < 1.0", ratio("W6", "keras-tensorflow"), 1.0)
     check("W1 peak memory / Keras-TF's <= 0.5", ratio("W1", "keras-tensorflow", lambda r: r["peak_rss_mb"]), 0.5)
     check("import glassnet (s), median of the runs, < 0.25",
           statistics.median(import_seconds) if import_seconds else None, 0.25)
-    for w in ("W1", "W2", "W3", "W4", "W5"):
+    for w in ("W1", "W2", "W3", "W4", "W5", "W6"):
         accuracies = [r["test_accuracy"] for (f, ww), r in results.items() if ww == w and "error" not in r]
         mine = results.get(("glassnet", w))
         if mine and "error" not in mine and accuracies:
@@ -192,7 +194,8 @@ def main():
             json.dump(raw, stream, indent=1)
     results = {key: best_round(rounds) for key, rounds in runs.items()}
     # Training samples per epoch (W5 holds 10% out for validation, whose forward passes are left out).
-    samples = {w: (args.limit or 60000) * (1 - WORKLOADS[w].get("validation_split", 0.0)) for w in workloads}
+    samples = {w: (args.limit or WORKLOADS[w].get("train_samples", 60000)) * (1 - WORKLOADS[w].get("validation_split", 0.0))
+               for w in workloads}
     floors = {w: flops_per_sample(WORKLOADS[w]) * samples[w] / (peak * 1e9) for w in workloads}
     report = [
         "# Benchmark results",

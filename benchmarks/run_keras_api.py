@@ -24,27 +24,37 @@ else:
 import_seconds = time.perf_counter() - started
 
 
-from workloads import WORKLOADS, initial_weights, load_fashion  # noqa: E402
+from workloads import WORKLOADS, initial_weights, load_fashion, load_sequences  # noqa: E402
 
 spec = WORKLOADS[workload]
-(x_train, y_train), (x_test, y_test) = load_fashion(limit)
-x_train, x_test = (x_train / 255.0).astype("float32"), (x_test / 255.0).astype("float32")
 L = keras.layers
 keras.utils.set_random_seed(seed)
-if spec["model"] == "mlp":
-    model = keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(spec["hidden"], activation="relu"),
-                              L.Dense(10, activation="softmax")])
+loss = "sparse_categorical_crossentropy"
+if spec["model"] == "lstm":
+    (x_train, y_train), (x_test, y_test) = load_sequences(spec)
+    if limit:
+        x_train, y_train = x_train[:limit], y_train[:limit]
+    model = keras.Sequential([keras.Input((spec["steps"],), dtype="int32"),
+                              L.Embedding(spec["vocabulary"], spec["embedding"]), L.LSTM(spec["units"]),
+                              L.Dense(1, activation="sigmoid")])
+    loss = "binary_crossentropy"
 else:
-    x_train, x_test = x_train[..., None], x_test[..., None]
-    if spec["model"] == "seed_cnn":
-        model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2),
-                                  L.Flatten(), L.Dense(10, activation="softmax")])
-    else:
-        model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(2),
-                                  L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.5),
+    (x_train, y_train), (x_test, y_test) = load_fashion(limit)
+    x_train, x_test = (x_train / 255.0).astype("float32"), (x_test / 255.0).astype("float32")
+    if spec["model"] == "mlp":
+        model = keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(spec["hidden"], activation="relu"),
                                   L.Dense(10, activation="softmax")])
+    else:
+        x_train, x_test = x_train[..., None], x_test[..., None]
+        if spec["model"] == "seed_cnn":
+            model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(64, 3, activation="relu"),
+                                      L.MaxPooling2D(2), L.Flatten(), L.Dense(10, activation="softmax")])
+        else:
+            model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"),
+                                      L.MaxPooling2D(2), L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2),
+                                      L.Flatten(), L.Dropout(0.5), L.Dense(10, activation="softmax")])
 model.set_weights(initial_weights(spec, seed))
-model.compile(optimizer=keras.optimizers.Adam(epsilon=1e-7), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.compile(optimizer=keras.optimizers.Adam(epsilon=1e-7), loss=loss, metrics=["accuracy"])
 seconds = []
 for epoch in range(epochs):
     begin = time.perf_counter()

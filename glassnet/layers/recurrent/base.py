@@ -33,9 +33,18 @@ import numpy as np
 from ... import activations as activations_module
 from ... import initializers as initializers_module
 from ... import regularizers as regularizers_module
+from ...engine.threads import one_blas_thread
 from ...utils import random as grandom
 from ...utils.validation import check_bool, check_int, check_number, check_positive_int
 from ..base import Layer, _shape_text, column_sums
+
+
+def uses_fused_gates(layer) -> bool:
+    """Whether ``layer``'s gates are the ones the fused kernels compute: sigmoid gates and a
+    tanh candidate, in float32 or float64."""
+    return (type(layer.recurrent_activation) is activations_module.Sigmoid
+            and type(layer.activation) is activations_module.Tanh
+            and layer.kernel.value.dtype in (np.float32, np.float64))
 
 
 class Recurrent(Layer):
@@ -139,9 +148,9 @@ class Recurrent(Layer):
         state before and after every step, (timesteps + 1, batch, units)."""
         raise NotImplementedError
 
-    def step(self, cache: dict, t: int, states: tuple, h_in: np.ndarray) -> tuple:
-        """The new states (h first) of step ``t`` from the previous ``states`` and ``h_in``
-        (h_{t-1} after recurrent dropout: the h that meets U)."""
+    def step(self, cache: dict, t: int, states: list, h_in: np.ndarray, new_states: list) -> None:
+        """Step ``t``: writes the new states (h first) into ``new_states`` from the previous
+        ``states`` and ``h_in`` (h_{t-1} after recurrent dropout: the h that meets U)."""
         raise NotImplementedError
 
     def step_backward(self, cache: dict, t: int, d_states: list, d_projected: np.ndarray,
@@ -187,22 +196,20 @@ class Recurrent(Layer):
                    for i in range(self.state_count)]          # each state before and after every step
         for record, state in zip(history, states):
             record[0] = state
-        h_in_all = self.scratch("h_in", (timesteps, batch, self.units), dtype)
+        # h_in_t, the h that meets U: h_{t-1} itself, or a copy with recurrent dropout applied
+        h_in_all = history[0][:-1] if recurrent_keep is None else \
+            np.multiply(history[0][:-1], recurrent_keep, out=self.scratch("h_in", (timesteps, batch, self.units), dtype))
         cache = self.begin(projected, history)
         cache["h_in"] = h_in_all
-        for t in range(timesteps):
-            previous = tuple(record[t] for record in history)
-            h_in = h_in_all[t]
-            if recurrent_keep is None:
-                h_in[...] = previous[0]
-            else:
-                np.multiply(previous[0], recurrent_keep, out=h_in)
-            new_states = self.step(cache, t, previous, h_in)
-            for record, old, new in zip(history, previous, new_states):
-                if step_mask is None:
-                    record[t + 1] = new
-                else:
-                    np.copyto(record[t + 1], np.where(step_mask[t], new, old))
+        with one_blas_thread(batch * self.units * width):   # the loop's products are small
+            for t in range(timesteps):
+                if recurrent_keep is not None:
+                    np.multiply(history[0][t], recurrent_keep, out=h_in_all[t])
+                self.step(cache, t, [record[t] for record in history], h_in_all[t],
+                          [record[t + 1] for record in history])
+                if step_mask is not None:                    # a sample whose step is masked off keeps its states
+                    for record in history:
+                        np.copyto(record[t + 1], record[t], where=~step_mask[t])
         self._saved = (x.shape, steps, step_mask, input_keep, recurrent_keep, history, h_in_all, cache, initial_state is not None)
         return self._outputs(history, step_mask)
 
@@ -264,20 +271,12 @@ class Recurrent(Layer):
             else:
                 d_states[0] += d_output
 
-        for t in range(timesteps - 1, -1, -1):
-            if d_sequence is not None:
-                d_states[0] += d_sequence[t]
-            carried = None
-            if step_mask is not None:                          # a masked step passes its gradient through
-                keep = step_mask[t]
-                carried = [np.where(keep, 0, d) for d in d_states]
-                d_states = [np.where(keep, d, 0) for d in d_states]
-            d_h_in, direct = self.step_backward(cache, t, d_states, d_projected[t], d_recurrent[t])
-            d_h = d_h_in * recurrent_keep if recurrent_keep is not None else d_h_in
-            d_states = [d_h if direct[0] is None else d_h + direct[0]] + \
-                [np.zeros_like(d_h) if d is None else d for d in direct[1:]]
-            if carried is not None:
-                d_states = [d + c for d, c in zip(d_states, carried)]
+        with one_blas_thread(batch * self.units * width):
+            for t in range(timesteps - 1, -1, -1):
+                if d_sequence is not None:
+                    d_states[0] += d_sequence[t]
+                d_states = self._backward_step(cache, t, d_states, d_projected[t], d_recurrent[t], recurrent_keep,
+                                               None if step_mask is None else step_mask[t])
 
         flat_d_projected = d_projected.reshape(-1, width)
         np.matmul(steps.reshape(-1, features).T, flat_d_projected, out=self.kernel.grad)
@@ -292,6 +291,21 @@ class Recurrent(Layer):
             d_steps *= input_keep
         order = slice(None, None, -1) if self.go_backwards else slice(None)
         return np.ascontiguousarray(d_steps[order].transpose(1, 0, 2))
+
+    def _backward_step(self, cache, t, d_states, d_projected, d_recurrent, recurrent_keep, keep) -> list:
+        """dL/d(states before step t) from dL/d(states after it); where the step is masked off
+        the gradient passes straight through."""
+        carried = None
+        if keep is not None:
+            carried = [np.where(keep, 0, d) for d in d_states]
+            d_states = [np.where(keep, d, 0) for d in d_states]
+        d_h_in, direct = self.step_backward(cache, t, d_states, d_projected, d_recurrent)
+        d_h = d_h_in * recurrent_keep if recurrent_keep is not None else d_h_in
+        d_states = [d_h if direct[0] is None else d_h + direct[0]] + \
+            [np.zeros_like(d_h) if d is None else d for d in direct[1:]]
+        if carried is not None:
+            d_states = [d + c for d, c in zip(d_states, carried)]
+        return d_states
 
     # -- configuration ------------------------------------------------------------------------
     def get_config(self):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ... import activations as activations_module
+from ...engine import recurrent_kernels
 from ...utils.validation import check_bool
 from ..base import column_sums
-from .base import Recurrent
+from .base import Recurrent, uses_fused_gates
 
 
 class GRU(Recurrent):
@@ -54,20 +55,32 @@ class GRU(Recurrent):
     def begin(self, projected, history):
         timesteps, batch, _ = projected.shape
         shape = (timesteps, batch, self.units)
+        fused = self.reset_after and uses_fused_gates(self)
         return {"a": projected, "h": history[0],
+                "gates_kernel": fused and recurrent_kernels.get("gru_gates"),
+                "backward_kernel": fused and recurrent_kernels.get("gru_backward"),
                 "gates": self.scratch("gates", (timesteps, batch, 2 * self.units), projected.dtype),
                 "n": self.scratch("n", shape, projected.dtype),
                 # reset_after: h_in U + b' (the candidate's share); else r * h_in
                 "inner": self.scratch("inner", projected.shape if self.reset_after else shape, projected.dtype)}
 
-    def step(self, cache, t, states, h_in):
+    def step(self, cache, t, states, h_in, new_states):
         u = self.units
+        h = new_states[0]
         a, gates, n, inner = cache["a"][t], cache["gates"][t], cache["n"][t], cache["inner"][t]
         kernel = self.recurrent_kernel.value
         if self.reset_after:
             np.matmul(h_in, kernel, out=inner)
             if self.use_bias:
                 inner += self.bias.value[1]
+            if cache["gates_kernel"]:                 # the same maths in fewer passes (engine/recurrent_kernels.py)
+                squashed = np.add(a[:, :2 * u], inner[:, :2 * u], out=self.scratch("squashed", gates.shape, a.dtype))
+                squashed *= a.dtype.type(0.5)
+                cache["gates_kernel"](np.tanh(squashed, out=squashed), a, inner, gates)
+                np.tanh(a[:, 2 * u:], out=n)
+                np.multiply(np.subtract(states[0], n, out=h), gates[:, :u], out=h)   # h = n + z (h_prev - n)
+                h += n
+                return
             a[:, :2 * u] += inner[:, :2 * u]
         else:
             a[:, :2 * u] += h_in @ kernel[:, :2 * u]
@@ -79,7 +92,7 @@ class GRU(Recurrent):
             np.multiply(r, h_in, out=inner)
             a[:, 2 * u:] += inner @ kernel[:, 2 * u:]
         n[...] = self.activation.forward(a[:, 2 * u:])
-        return (z * states[0] + (1 - z) * n,)
+        h[...] = z * states[0] + (1 - z) * n
 
     def step_backward(self, cache, t, d_states, d_projected, d_recurrent):
         u = self.units
@@ -88,6 +101,10 @@ class GRU(Recurrent):
         z, r = gates[:, :u], gates[:, u:]
         h_previous = cache["h"][t]
         kernel = self.recurrent_kernel.value
+        if cache["backward_kernel"]:
+            direct = np.empty_like(dh)
+            cache["backward_kernel"](dh, gates, n, inner, h_previous, d_projected, d_recurrent, direct)
+            return d_recurrent @ kernel.T, [direct]
         d_a = self.activation.backward(a[:, 2 * u:], n, dh * (1 - z))
         d_projected[:, 2 * u:] = d_a
         if self.reset_after:

@@ -6,8 +6,9 @@ import numpy as np
 
 from ... import activations as activations_module
 from ... import initializers as initializers_module
+from ...engine import recurrent_kernels
 from ...utils.validation import check_bool
-from .base import Recurrent
+from .base import Recurrent, uses_fused_gates
 
 
 class _ForgetBiasOnes(initializers_module.Initializer):
@@ -20,6 +21,11 @@ class _ForgetBiasOnes(initializers_module.Initializer):
     def __call__(self, shape, dtype="float32"):
         u = self.units
         return np.concatenate([self.base((u,), dtype), np.ones((u,), dtype), self.base((2 * u,), dtype)])
+
+
+def _halves(units: int, dtype) -> np.ndarray:
+    """The row [1/2 (i, f), 1 (c), 1/2 (o)]: the gates' tanh arguments, sigma(x) = (1 + tanh(x/2))/2."""
+    return np.repeat(np.array([0.5, 0.5, 1.0, 0.5], dtype), units)
 
 
 class LSTM(Recurrent):
@@ -62,28 +68,44 @@ class LSTM(Recurrent):
 
     def begin(self, projected, history):
         timesteps, batch, _ = projected.shape
+        fused = uses_fused_gates(self)
         return {"z": projected, "c": history[1],
                 "gates": self.scratch("gates", projected.shape, projected.dtype),
-                "f_c": self.scratch("f_c", (timesteps, batch, self.units), projected.dtype)}
+                "f_c": self.scratch("f_c", (timesteps, batch, self.units), projected.dtype),
+                "gates_kernel": fused and recurrent_kernels.get("lstm_gates"),
+                "halves": _halves(self.units, projected.dtype),
+                "backward_kernel": fused and recurrent_kernels.get("lstm_backward")}
 
-    def step(self, cache, t, states, h_in):
+    def step(self, cache, t, states, h_in, new_states):
         u = self.units
         z, gates = cache["z"][t], cache["gates"][t]
+        h, c = new_states
+        if cache["gates_kernel"]:                     # the same maths in fewer passes (engine/recurrent_kernels.py)
+            squashed = np.matmul(h_in, self.recurrent_kernel.value, out=self.scratch("squashed", z.shape, z.dtype))
+            squashed += z
+            squashed *= cache["halves"]
+            cache["gates_kernel"](np.tanh(squashed, out=squashed), states[1], gates, c)
+            np.multiply(gates[:, 3 * u:], np.tanh(c, out=cache["f_c"][t]), out=h)
+            return
         z += h_in @ self.recurrent_kernel.value
         gates[:, :2 * u] = self.recurrent_activation.forward(z[:, :2 * u])   # i, f
         gates[:, 2 * u:3 * u] = self.activation.forward(z[:, 2 * u:3 * u])   # g
         gates[:, 3 * u:] = self.recurrent_activation.forward(z[:, 3 * u:])   # o
         i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
-        c = f * states[1] + i * g
+        c[...] = f * states[1] + i * g
         f_c = cache["f_c"][t]
         f_c[...] = self.activation.forward(c)
-        return o * f_c, c
+        h[...] = o * f_c
 
     def step_backward(self, cache, t, d_states, d_projected, d_recurrent):
         u = self.units
         dh, dc = d_states
         z, gates, f_c = cache["z"][t], cache["gates"][t], cache["f_c"][t]
         c_previous, c = cache["c"][t], cache["c"][t + 1]
+        if cache["backward_kernel"]:
+            dc_previous = np.empty_like(dc)
+            cache["backward_kernel"](dh, dc, gates, f_c, c_previous, d_projected, dc_previous)
+            return d_projected @ self.recurrent_kernel.value.T, [None, dc_previous]
         i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
         dc = dc + self.activation.backward(c, f_c, dh * o)
         d_gates = np.concatenate([dc * g, dc * c_previous, dc * i, dh * f_c], axis=1)

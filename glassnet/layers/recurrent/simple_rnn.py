@@ -27,10 +27,10 @@ class SimpleRNN(Recurrent):
     def begin(self, projected, history):
         return {"z": projected, "h": history[0]}
 
-    def step(self, cache, t, states, h_in):
+    def step(self, cache, t, states, h_in, new_states):
         z = cache["z"][t]
         z += h_in @ self.recurrent_kernel.value
-        return (self.activation.forward(z),)
+        new_states[0][...] = self.activation.forward(z)
 
     def step_backward(self, cache, t, d_states, d_projected, d_recurrent):
         z, h = cache["z"][t], cache["h"][t + 1]
