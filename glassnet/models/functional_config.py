@@ -50,9 +50,7 @@ def graph_config(model, layer_entry) -> dict:
         calls = [] if isinstance(layer, InputLayer) else [n for n in layer._inbound_nodes if id(n) in indices]
         entry = dict(layer_entry(layer))
         entry["name"] = layer.name
-        entry["inbound_nodes"] = [
-            {"args": [[tensor_config(t) for t in node.inputs]] if node.list_input else [tensor_config(node.inputs[0])],
-             "kwargs": {}} for node in calls]
+        entry["inbound_nodes"] = [node_arguments(layer, node, tensor_config) for node in calls]
         layers.append(entry)
 
     def structure(tensors, kind, keys):
@@ -74,6 +72,13 @@ def _history_of(value, where: str):
         raise ValueError(f"{where}: expected a tensor reference [layer name, node index, tensor index], "
                          f"received {value!r}")
     return value[0], int(value[1]), int(value[2])
+
+
+def _is_reference(value) -> bool:
+    """Whether ``value`` is one tensor reference: a keras_history triple or a __keras_tensor__."""
+    if isinstance(value, dict):
+        return value.get("class_name") == "__keras_tensor__"
+    return isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], int)
 
 
 def _references(value) -> set:
@@ -104,6 +109,18 @@ def without_mask_makers(config: dict) -> list:
     return [entry for entry in layers if entry.get("name") in used or entry.get("name") not in as_mask]
 
 
+def node_arguments(layer, node, tensor_config) -> dict:
+    """One call of ``layer`` as Keras writes it: ``{"args": [x] or [[x1, x2]], "kwargs": {}}``; a
+    recurrent layer's initial states go in ``kwargs["initial_state"]``."""
+    if node.list_input and hasattr(layer, "state_names"):
+        states = [tensor_config(t) for t in node.inputs[1:]]
+        return {"args": [tensor_config(node.inputs[0])],
+                "kwargs": {"initial_state": states if len(states) > 1 else states[0]}}
+    if node.list_input:
+        return {"args": [[tensor_config(t) for t in node.inputs]], "kwargs": {}}
+    return {"args": [tensor_config(node.inputs[0])], "kwargs": {}}
+
+
 def model_from_graph_config(config: dict, make_layer):
     """A Functional model from ``config``: each layer made by ``make_layer(entry)``, then called
     on the tensors its ``inbound_nodes`` name, in an order where every call's inputs exist."""
@@ -130,11 +147,17 @@ def model_from_graph_config(config: dict, make_layer):
             args = node["args"]
             list_input = isinstance(args[0], list)
             references = args[0] if list_input else [args[0]]
-            inputs = [tensor(r, where) for r in references]
+            initial_state = node.get("kwargs", {}).get("initial_state")
+            state_references = [] if initial_state is None else \
+                initial_state if isinstance(initial_state, list) and not _is_reference(initial_state) else [initial_state]
+            inputs = [tensor(r, where) for r in references + state_references]
             if any(t is None for t in inputs):
                 waiting.append((name, index, node))
                 continue
-            result = made[name](inputs if list_input else inputs[0])
+            if state_references:
+                result = made[name](inputs[0], initial_state=inputs[1:])
+            else:
+                result = made[name](inputs if list_input else inputs[0])
             outputs[(name, index)] = result if isinstance(result, list) else [result]
         if len(waiting) == len(pending):
             names = sorted({name for name, _, _ in waiting})

@@ -84,7 +84,11 @@ def _keras_layer_config(layer) -> dict:
     registered = registered_name_or_none(type(layer))  # a registered class of the user's: Keras writes no module
     entry = {"module": None if registered else "keras.layers", "class_name": type(layer).__name__, "config": config,
              "registered_name": registered}
-    if layer.input_shape is not None:
+    if isinstance(layer.input_shape, list) and hasattr(layer, "state_names"):  # a recurrent layer given states
+        states = [list(shape) for shape in layer.input_shape[1:]]
+        entry["build_config"] = {"shapes_dict": {"sequences_shape": list(layer.input_shape[0]),
+                                                 "initial_state_shape": states if len(states) > 1 else states[0]}}
+    elif layer.input_shape is not None:
         entry["build_config"] = {"input_shape": list(layer.input_shape)}
     return entry
 

@@ -273,3 +273,31 @@ def test_fused_gate_kernels_agree_with_the_numpy_code(kind, monkeypatch):
     reference = run()
     for a, b in zip(fused, reference):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_initial_state_from_an_encoder_trains_through_both():
+    """Keras's sequence-to-sequence idiom: decoder(x, initial_state=[h, c]) of an encoder's
+    states; the gradient reaches the encoder through the states (finite differences, float64)."""
+    from glassnet.testing import check_gradients
+    source, target = keras.Input((5, 3)), keras.Input((4, 2))
+    _, h, c = layers.LSTM(3, return_state=True)(source)
+    decoded = layers.LSTM(3, return_sequences=True)(target, initial_state=[h, c])
+    _, state = layers.GRU(2, return_state=True, go_backwards=True)(source)
+    carried = layers.GRU(2)(target, initial_state=state)
+    model = keras.Model([source, target], layers.Dense(1)(layers.Concatenate()([layers.Flatten()(decoded), carried])))
+    rng = np.random.default_rng(0)
+    x = [rng.standard_normal((3, 5, 3)), rng.standard_normal((3, 4, 2))]
+    result = check_gradients(model, x, rng.standard_normal((3, 1)), loss="mse")
+    assert result.ok, result.errors
+
+
+def test_initial_state_on_arrays_and_its_errors():
+    x = np.random.default_rng(0).random((2, 4, 3)).astype(np.float32)
+    layer = layers.LSTM(5)
+    start = [np.full((2, 5), 0.5, np.float32), np.zeros((2, 5), np.float32)]
+    assert not np.allclose(layer(x, initial_state=start), layer(x))
+    np.testing.assert_allclose(layer(x, initial_state=[np.zeros((2, 5))] * 2), layer(x), atol=1e-7)
+    with pytest.raises(ValueError, match='LSTM "lstm_states": initial_state must be 2 tensor\\(s\\) \\(h, c\\), received 1'):
+        layers.LSTM(5, name="lstm_states")(x, initial_state=start[0])
+    with pytest.raises(ValueError, match="initial_state must be 1 array\\(s\\) of shape \\(2, 5\\)"):
+        layers.GRU(5)(x, initial_state=np.zeros((2, 4)))

@@ -106,13 +106,31 @@ def recurrent_text(keras):
     return keras.Model(inputs, L.Dense(2, activation="softmax")(merged), name="recurrent_text")
 
 
+def encoder_decoder(keras):
+    """Keras's sequence-to-sequence idiom: an encoder LSTM's final states start a decoder LSTM
+    (initial_state=), whose sequence a TimeDistributed Dense reads; a GRU passes its state to
+    another GRU."""
+    L = keras.layers
+    source = keras.Input((5, 3), name="source")
+    target = keras.Input((4, 2), name="target")
+    _, h, c = L.LSTM(6, return_state=True, name="encoder")(source)
+    decoded = L.LSTM(6, return_sequences=True, name="decoder")(target, initial_state=[h, c])
+    _, state = L.GRU(4, return_state=True, name="gru_encoder")(source)
+    carried = L.GRU(4, name="gru_decoder")(target, initial_state=state)
+    steps = L.TimeDistributed(L.Dense(3, activation="softmax"), name="per_step")(decoded)
+    return keras.Model([source, target], [steps, L.Dense(1, name="summary")(carried)], name="encoder_decoder")
+
+
 GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn, "registered_layer": registered_layer,
-          "nested_models": nested_models, "text_sequences": text_sequences, "recurrent_text": recurrent_text}
-SEQUENCE_GRAPHS = ("text_sequences", "recurrent_text")  # integer inputs; no ONNX form yet
+          "nested_models": nested_models, "text_sequences": text_sequences, "recurrent_text": recurrent_text,
+          "encoder_decoder": encoder_decoder}
+SEQUENCE_GRAPHS = ("text_sequences", "recurrent_text", "encoder_decoder")  # no ONNX form yet
 
 
 def graph_inputs(kind, rng):
     """Inputs for a graph: a list of float32 arrays (8 samples)."""
+    if kind == "encoder_decoder":
+        return [rng.random((8, 5, 3), dtype="float32"), rng.random((8, 4, 2), dtype="float32")]
     if kind in SEQUENCE_GRAPHS:  # word ids, pre-padded with zeros (as pad_sequences does)
         ids = rng.integers(1, 12, (8, 6)).astype("float32")
         for row, length in enumerate(rng.integers(1, 7, 8)):

@@ -97,8 +97,34 @@ class Recurrent(Layer):
         self._rng = grandom.new_stream(seed)  # its dropout masks are its own (utils/random.py)
         self.kernel = self.recurrent_kernel = self.bias = None
 
+    # -- calling with initial states ---------------------------------------------------------
+    def __call__(self, inputs, initial_state=None, training=None, **kwargs):
+        """``layer(x)``, or ``layer(x, initial_state=[h, c])`` as in Keras (an encoder's states
+        starting a decoder): the states then travel as further inputs, ``[x, h, c]``, and
+        receive their gradients."""
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            if len(states) != self.state_count:
+                raise ValueError(f'{type(self).__name__} "{self.name}": initial_state must be {self.state_count} '
+                                 f"tensor(s) ({', '.join(self.state_names)}), received {len(states)}.")
+            inputs = [inputs] + states
+        return super().__call__(inputs, training=training, **kwargs)
+
+    @property
+    def state_names(self) -> tuple:
+        return ("h", "c")[:self.state_count]
+
+    def check_input_shape(self, shape: tuple) -> None:
+        """Any number of steps: only the rank and the features must fit."""
+        expected = self.input_shape[0] if isinstance(self.input_shape, list) else self.input_shape
+        if len(shape) != 3 or shape[-1] != expected[-1]:
+            raise ValueError(f'Input to layer "{self.name}" ({type(self).__name__}) is incompatible: expected '
+                             f"shape (batch, timesteps, {expected[-1]}), received {_shape_text(shape)}.")
+
     # -- weights and shapes -------------------------------------------------------------------
     def build(self, input_shape):
+        if isinstance(input_shape, list):                  # [x, *initial states]
+            input_shape = input_shape[0]
         if len(input_shape) != 3 or input_shape[-1] is None:
             raise ValueError(f'{type(self).__name__} "{self.name}" expects input of shape (batch, timesteps, '
                              f"features) with a known number of features, received {_shape_text(input_shape)}.")
@@ -117,13 +143,9 @@ class Recurrent(Layer):
     def make_bias_initializer(self):
         return self.bias_initializer
 
-    def check_input_shape(self, shape: tuple) -> None:
-        """Any number of steps: only the rank and the features must fit."""
-        if len(shape) != 3 or shape[-1] != self.input_shape[-1]:
-            raise ValueError(f'Input to layer "{self.name}" ({type(self).__name__}) is incompatible: expected '
-                             f"shape (batch, timesteps, {self.input_shape[-1]}), received {_shape_text(shape)}.")
-
     def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
         batch, timesteps = input_shape[0], input_shape[1]
         output = (batch, timesteps, self.units) if self.return_sequences else (batch, self.units)
         if self.return_state:
@@ -134,6 +156,8 @@ class Recurrent(Layer):
     makes_masks = False
 
     def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, list):                         # [x's mask, the states' (none)]
+            mask = mask[0]
         output_mask = mask if self.return_sequences else None
         return [output_mask] + [None] * self.state_count if self.return_state else output_mask
 
@@ -169,6 +193,10 @@ class Recurrent(Layer):
 
     # -- forward ------------------------------------------------------------------------------
     def forward(self, x, training=False, mask=None, initial_state=None):
+        given_states = isinstance(x, list)
+        if given_states:                                   # called as layer(x, initial_state=...)
+            x, initial_state = x[0], x[1:]
+            mask = mask[0] if isinstance(mask, list) else mask
         x = np.asarray(x)
         if x.ndim != 3:
             raise ValueError(f'{type(self).__name__} "{self.name}" expects input of shape (batch, timesteps, '
@@ -210,7 +238,8 @@ class Recurrent(Layer):
                 if step_mask is not None:                    # a sample whose step is masked off keeps its states
                     for record in history:
                         np.copyto(record[t + 1], record[t], where=~step_mask[t])
-        self._saved = (x.shape, steps, step_mask, input_keep, recurrent_keep, history, h_in_all, cache, initial_state is not None)
+        self._saved = (x.shape, steps, step_mask, input_keep, recurrent_keep, history, h_in_all, cache,
+                       "inputs" if given_states else initial_state is not None)
         return self._outputs(history, step_mask)
 
     def add_input_bias(self, projected: np.ndarray) -> None:
@@ -286,6 +315,14 @@ class Recurrent(Layer):
         self._d_initial_states = d_states if had_initial_state else None
         if not need_input_grad:
             return None
+        if had_initial_state == "inputs":
+            return [self._input_gradient(d_projected, steps, input_keep)] + d_states
+        return self._input_gradient(d_projected, steps, input_keep)
+
+    def _input_gradient(self, d_projected, steps, input_keep):
+        """dL/dx = dprojected W^T at every step (times the dropout mask), back in (batch, time) order."""
+        timesteps, batch, features = steps.shape
+        flat_d_projected = d_projected.reshape(timesteps * batch, -1)
         d_steps = np.matmul(flat_d_projected, self.kernel.value.T).reshape(timesteps, batch, features)
         if input_keep is not None:
             d_steps *= input_keep
