@@ -12,8 +12,9 @@ import math
 import numpy as np
 
 
-def as_array(data, argument: str, dtype=np.float32) -> np.ndarray:
-    """``data`` as a C-contiguous array of ``dtype``; a clear error for non-numeric or empty data."""
+def as_array(data, argument: str, dtype=np.float32, strings: bool = False) -> np.ndarray:
+    """``data`` as a C-contiguous array of ``dtype``; a clear error for non-numeric or empty data.
+    With ``strings`` (a model whose input takes text), an array of strings is kept as it is."""
     if data is None:
         raise ValueError(f"{argument} is None; pass an array of samples.")
     if isinstance(data, (dict, str, bytes)):
@@ -22,6 +23,13 @@ def as_array(data, argument: str, dtype=np.float32) -> np.ndarray:
         array = np.asarray(data)
     except ValueError as error:
         raise ValueError(f"{argument} could not be read as an array ({error}); are all samples the same shape?") from None
+    if strings and (array.dtype.kind in "US" or array.dtype == object and array.size
+                    and isinstance(array.flat[0], (str, bytes))):
+        if array.ndim == 0:
+            raise ValueError(f"{argument} must have a sample axis, received one string; pass a list of strings.")
+        if len(array) == 0:
+            raise ValueError(f"{argument} is empty: received shape {array.shape}, with 0 samples.")
+        return array
     if array.dtype == object or array.dtype.kind in "USV":
         columns = getattr(data, "dtypes", None)
         where = ""

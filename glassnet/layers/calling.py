@@ -22,9 +22,12 @@ def as_input_array(value, layer) -> np.ndarray:
         raise TypeError(f'Layer "{layer.name}" ({type(layer).__name__}) takes an array, a nested list or a symbolic '
                         f"tensor (glassnet.Input), received {type(value).__name__} ({error}).") from None
     if x.dtype == object or x.dtype.kind in "USV":
+        if getattr(layer, "takes_strings", False) and x.dtype.kind != "V":
+            return x  # text stays text (layers/preprocessing)
+        text = " (text: put a TextVectorization or StringLookup layer before it)" if x.dtype.kind in "US" else ""
         raise TypeError(f'Layer "{layer.name}" ({type(layer).__name__}) takes an array of numbers or a symbolic '
                         f"tensor (glassnet.Input), received {type(value).__name__}"
-                        f"{' of dtype ' + str(x.dtype) if isinstance(value, np.ndarray) else ''}.")
+                        f"{' of dtype ' + str(x.dtype) if isinstance(value, np.ndarray) else ''}{text}.")
     if x.dtype.kind != "f" and not getattr(layer, "takes_indices", False):
         x = x.astype(layer.dtype)
     return x
@@ -41,6 +44,10 @@ def call_symbolic(layer, inputs):
             raise TypeError(f'Layer "{layer.name}" was called on a mix of symbolic tensors and '
                             f"{type(tensor).__name__}; in a functional model every input must come from "
                             "glassnet.Input or another layer.")
+    for tensor in tensors:
+        if tensor.dtype == object and not getattr(layer, "takes_strings", False):
+            raise TypeError(f'Layer "{layer.name}" ({type(layer).__name__}) takes numbers, but received the string '
+                            f'tensor "{tensor.name}"; put a TextVectorization or StringLookup layer between them.')
     shapes = [t.shape for t in tensors] if list_input else tensors[0].shape
     try:
         if not layer.built:
@@ -91,7 +98,7 @@ def call_on_arrays(layer, inputs, training, mask=None):
     input (``_keras_mask``), and the output carries its own (layers/masking_support.py)."""
     from .masking_support import mask_of
     mask = mask_of(inputs) if mask is None else mask
-    if isinstance(inputs, (list, tuple)):
+    if isinstance(inputs, (list, tuple)) and not getattr(layer, "single_input", False):
         x = [as_input_array(v, layer) for v in inputs]
         if not layer.built:
             layer.build_for([(None,) + v.shape[1:] for v in x])
@@ -112,7 +119,7 @@ def call_on_tape(layer, inputs, tape, training, mask=None):
     from ..ops.tape import Tensor
     from .masking_support import mask_of
     mask = mask_of(inputs) if mask is None else mask
-    list_input = isinstance(inputs, (list, tuple))
+    list_input = isinstance(inputs, (list, tuple)) and not getattr(layer, "single_input", False)
     values = [as_input_array(v, layer) for v in inputs] if list_input else as_input_array(inputs, layer)
     if not layer.built:
         layer.build_for([(None,) + v.shape[1:] for v in values] if list_input else (None,) + values.shape[1:])

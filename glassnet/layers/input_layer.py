@@ -17,6 +17,9 @@ class InputLayer(Layer):
         shape = input_shape if shape is None else shape
         if shape is None:
             raise ValueError("InputLayer needs shape=, the shape of one sample, e.g. shape=(784,)")
+        self.takes_strings = kwargs.get("dtype") in ("string", "str", str)
+        if self.takes_strings:
+            kwargs["dtype"] = object  # text: kept as strings up to a layer that takes them
         super().__init__(name=name, **kwargs)
         self._declared_input_shape = (batch_size,) + _as_shape(shape, "shape", self.name)
         self.build_for(self._declared_input_shape)
@@ -39,6 +42,8 @@ class InputLayer(Layer):
     def get_config(self):
         config = super().get_config()
         config["batch_input_shape"] = list(self._declared_input_shape)
+        if self.takes_strings:
+            config["dtype"] = "string"
         return config
 
     @classmethod

@@ -213,12 +213,34 @@ class Model(SubclassedEngine):
         if isinstance(x, (list, tuple)) and len(x) == 1 and names is not None and not np.isscalar(x[0]) \
                 and np.ndim(x[0]) > 1:
             x = x[0]
-        x = data_module.as_array(x, argument, dtype=self.dtype)
+        x = data_module.as_array(x, argument, dtype=self.dtype, strings=self._takes_strings())
+        if x.dtype.kind in "USO":
+            x = self._text_input(x)
         if not self.built:
             with grandom.drawing_from(self._random):  # a model built in a thread draws from its own stream
                 self._build_from((None,) + x.shape[1:])
         else:
             self._check_input(x.shape, argument)
+        return x
+
+    def _takes_strings(self) -> bool:
+        """Whether the model's input is text: a string Input, or a first layer that takes strings."""
+        inputs = [t.node.layer for t in getattr(self, "_inputs", None) or []]
+        first = [getattr(self, "_input_layer", None)] + list(getattr(self, "_layers", None) or [])[:1]
+        return any(getattr(layer, "takes_strings", False) for layer in inputs + first if layer is not None)
+
+    def _text_input(self, x: np.ndarray) -> np.ndarray:
+        """Strings of shape (n,) for a model built for (None, 1) get that axis, as in Keras; and
+        the layer they go to must take text."""
+        layers = list(getattr(self, "_layers", None) or [])
+        if layers and not getattr(layers[0], "takes_strings", False):
+            raise TypeError(f'Model "{self.name}" received strings, but its first layer "{layers[0].name}" '
+                            f"({type(layers[0]).__name__}) takes numbers; put a TextVectorization or StringLookup "
+                            "layer first.")
+        expected = self.input_shape if self.built else getattr(layers[0], "input_shape", None) if layers else None
+        if expected is not None and not isinstance(expected, list) and len(expected) == x.ndim + 1 \
+                and expected[-1] == 1:
+            x = x[..., None]
         return x
 
     def _prepare_inputs(self, x, argument, names):
@@ -232,7 +254,11 @@ class Model(SubclassedEngine):
             raise ValueError(f'Model "{self.name}" has {len(names)} inputs ({names}): give {argument} as a list of '
                              f"{len(names)} arrays or a dict by input name, received "
                              f"{type(x).__name__}{' of ' + str(len(x)) if isinstance(x, (list, tuple)) else ''}.")
-        arrays = [data_module.as_array(v, f"{argument}[{n!r}]", dtype=self.dtype) for v, n in zip(x, names)]
+        arrays = [data_module.as_array(v, f"{argument}[{n!r}]", dtype=self.dtype,
+                                       strings=getattr(t.node.layer, "takes_strings", False))
+                  for v, n, t in zip(x, names, self._inputs)]
+        arrays = [a[..., None] if a.dtype.kind in "USO" and a.ndim + 1 == len(t.shape) and t.shape[-1] == 1 else a
+                  for a, t in zip(arrays, self._inputs)]  # text of shape (n,) for an input of (None, 1)
         for array, name, tensor in zip(arrays, names, self._inputs):
             expected = tensor.shape
             if array.ndim != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], array.shape[1:])):

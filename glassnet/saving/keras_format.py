@@ -108,7 +108,8 @@ def _layer_keys(layers) -> list[str]:
 
 def _keras_input_config(layer) -> dict:
     return {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
-            "config": {"batch_shape": list(layer.shape), "dtype": "float32", "sparse": False, "name": layer.name}}
+            "config": {"batch_shape": list(layer.shape), "dtype": "string" if layer.takes_strings else "float32",
+                       "sparse": False, "name": layer.name}}
 
 
 def _keras_entry(layer) -> dict:
@@ -128,7 +129,9 @@ def keras_model_config(model) -> dict:
     elif isinstance(model, Sequential):
         layers = [_keras_layer_config(layer) for layer in model.layers]
         if model.input_shape is not None:
-            first = InputLayer(shape=model.input_shape[1:], batch_size=model.input_shape[0], name="input_layer")
+            text = getattr(model._input_layer, "takes_strings", False) or getattr(model.layers[0], "takes_strings", False)
+            first = InputLayer(shape=model.input_shape[1:], batch_size=model.input_shape[0], name="input_layer",
+                               dtype="string" if text else None)
             layers.insert(0, _keras_input_config(first))
         config = {"module": "keras", "class_name": "Sequential", "registered_name": None,
                   "config": {"name": model.name, "trainable": True, "dtype": "float32", "layers": layers},
@@ -186,9 +189,11 @@ def _weight_groups(layer, path: str) -> list:
     return groups
 
 
-def _read_weights(store, prefix: str, model, config: dict, path) -> None:
+def _read_weights(store, prefix: str, model, config: dict, path, assets: dict | None = None) -> None:
     """Put the file's weights into ``model`` (built from ``config``), layer by layer in the order
-    of the config's own list of layers, descending into nested models."""
+    of the config's own list of layers, descending into nested models; a lookup layer's
+    vocabulary comes from ``assets`` ({member name: bytes}: ``assets/layers/<key>/vocabulary.txt``,
+    where Keras keeps an adapted vocabulary)."""
     listed = config["config"]["layers"]
     if config["class_name"] == "Functional":
         from ..models.functional_config import without_mask_makers
@@ -200,8 +205,14 @@ def _read_weights(store, prefix: str, model, config: dict, path) -> None:
         listed = [spec for spec in listed if spec.get("class_name") != "InputLayer"]
     for key, layer, spec in zip(_layer_keys(layers), layers, listed):
         if getattr(layer, "is_nested_model", False):
-            _read_weights(store, f"{prefix}layers/{key}/", layer.model, spec, path)
+            _read_weights(store, f"{prefix}layers/{key}/", layer.model, spec, path, assets)
             continue
+        vocabulary = (assets or {}).get(f"assets/{prefix}layers/{key}/vocabulary.txt")
+        if vocabulary is not None and hasattr(layer, "set_vocabulary") and not spec["config"].get("vocabulary"):
+            tokens = vocabulary.decode("utf-8").split("\n")
+            while tokens and tokens[-1] == "" and len(tokens) > 1:
+                tokens.pop()
+            layer.set_vocabulary(tokens)
         if not layer.weights:
             continue
         arrays = []
@@ -253,7 +264,8 @@ def _layer_from_keras(spec: dict, path, custom_objects=None):
         return _model_from_keras(spec, path, custom_objects)._as_layer()  # a nested model
     if name == "InputLayer":
         shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
-        return layers_module.InputLayer(shape=tuple(shape[1:]), batch_size=shape[0], name=layer_config.get("name"))
+        return layers_module.InputLayer(shape=tuple(shape[1:]), batch_size=shape[0], name=layer_config.get("name"),
+                                        dtype="string" if layer_config.get("dtype") == "string" else None)
     try:
         cls = layer_class(name, custom_objects, spec.get("registered_name"))
     except ValueError as error:
@@ -308,6 +320,11 @@ def load_keras(path, custom_objects: dict | None = None):
                 check_member_size(archive, member, path)
             config = json.loads(archive.read("config.json"))
             weights_bytes = archive.read("model.weights.h5")
+            assets = {}
+            for member in archive.namelist():
+                if member.startswith("assets/") and member.endswith("vocabulary.txt"):
+                    check_member_size(archive, member, path)
+                    assets[member] = archive.read(member)
     except ModelFileError:
         raise
     except Exception as error:  # BadZipFile, KeyError, bad CRC, zlib.error, JSON and Unicode errors ...
@@ -323,7 +340,7 @@ def load_keras(path, custom_objects: dict | None = None):
         with store:
             with grandom.preserved_state(), weight_budget(len(weights_bytes) // 2, path):
                 model = _model_from_keras(config, path, custom_objects)
-            _read_weights(store, "", model, config, path)
+            _read_weights(store, "", model, config, path, assets)
     except ModelFileError:
         raise
     except UnknownClassError as error:

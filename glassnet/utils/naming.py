@@ -16,3 +16,9 @@ def unique_name(base: str) -> str:
     count = _counts[base]
     _counts[base] += 1
     return base if count == 0 else f"{base}_{count}"
+
+
+def clear_session() -> None:
+    """Start naming afresh, as ``keras.utils.clear_session()`` (or ``keras.backend.clear_session()``)
+    does: the next Dense is ``dense`` again."""
+    _counts.clear()

@@ -133,6 +133,7 @@ def summary_of(model):
 
 
 def test_summary_text_matches_keras():
+    keras.utils.clear_session()  # names as in a fresh Keras session, whichever tests ran before (columns wrap long names)
     L = keras.layers
     models = {
         "binary": keras.Sequential([L.Input((2,)), L.Dense(10, activation="relu"), L.Dense(1, activation="sigmoid")]),
