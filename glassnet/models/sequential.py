@@ -58,8 +58,7 @@ class Sequential(Model):
             raise ValueError(f'Sequential "{self.name}": layer "{layer.name}" was added twice.')
         self._layers.append(layer)
         if self.built:
-            self._build_layer(layer, self.output_shape)
-            self.output_shape = layer.output_shape
+            self.output_shape = self._build_layer(layer, self.output_shape)
         elif len(self._layers) == 1 and self._input_layer is None and layer._declared_input_shape is not None:
             self._build_from(layer._declared_input_shape)
 
@@ -71,15 +70,20 @@ class Sequential(Model):
         return layer
 
     # -- building ------------------------------------------------------------------------------
-    def _build_layer(self, layer: Layer, input_shape: tuple) -> None:
+    def _build_layer(self, layer: Layer, input_shape: tuple) -> tuple:
+        """Build ``layer`` for ``input_shape`` (or check that a built one takes it); its output shape."""
         if layer.built:
-            if tuple(layer.input_shape[1:]) != tuple(input_shape[1:]):
+            try:
+                layer.check_input_shape(input_shape)  # a recurrent layer takes any number of steps, ...
+            except ValueError:
                 raise ValueError(f'Layer "{layer.name}" was built for input shape {_shape_text(layer.input_shape)} '
-                                 f"but receives {_shape_text(input_shape)} in this model.")
-            return
+                                 f"but receives {_shape_text(input_shape)} in this model.") from None
+            if tuple(input_shape) == tuple(layer.input_shape):
+                return layer.output_shape
+            return layer.compute_output_shape(input_shape)
         from ..saving.archive import ModelFileError
         try:
-            layer.build_for(input_shape)
+            return layer.build_for(input_shape)
         except ModelFileError:
             raise  # a file being loaded is at fault, not the model being built
         except ValueError as error:
@@ -95,8 +99,7 @@ class Sequential(Model):
             return
         shape = input_shape
         for layer in self._layers:
-            self._build_layer(layer, shape)
-            shape = layer.output_shape
+            shape = self._build_layer(layer, shape)
         self.output_shape = shape
         self.built = True
 

@@ -301,3 +301,14 @@ def test_initial_state_on_arrays_and_its_errors():
         layers.LSTM(5, name="lstm_states")(x, initial_state=start[0])
     with pytest.raises(ValueError, match="initial_state must be 1 array\\(s\\) of shape \\(2, 5\\)"):
         layers.GRU(5)(x, initial_state=np.zeros((2, 4)))
+
+
+def test_a_layer_built_on_arrays_joins_a_model_of_another_length():
+    """As in Keras, a recurrent layer is not tied to the number of steps it first saw."""
+    first = layers.LSTM(3, return_sequences=True)
+    first(np.zeros((2, 7, 5), np.float32))
+    model = keras.Sequential([keras.Input((None, 5)), first, layers.GRU(2)])
+    assert model.predict(np.zeros((4, 3, 5)), verbose=0).shape == (4, 2)
+    with pytest.raises(ValueError, match='Layer "lstm.*" was built for input shape \\(None, 7, 5\\) but receives '
+                                         '\\(None, 4, 6\\)'):
+        keras.Sequential([keras.Input((4, 6)), first])

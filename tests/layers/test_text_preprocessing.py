@@ -248,3 +248,16 @@ def test_functional_model_with_a_text_input_and_a_numeric_input(tmp_path):
     loaded = keras.models.load_model(tmp_path / "two_inputs.glassnet")
     np.testing.assert_array_equal(loaded.predict([TRAIN_TEXTS[:, None], extra], verbose=0),
                                   model.predict([TRAIN_TEXTS, extra], verbose=0))
+
+
+def test_a_vectorizer_called_on_a_flat_batch_then_joins_a_string_model():
+    """vectorizer(texts) on a (n,) batch first, then after Input(shape=(1,), dtype="string"):
+    the layer takes (n,) and (n, 1) alike, as Keras's does."""
+    texts = np.array(["good movie", "bad movie", "great film", "awful film"])
+    vectorizer = keras.layers.TextVectorization(max_tokens=20, output_sequence_length=5)
+    vectorizer.adapt(texts)
+    assert vectorizer(texts).shape == (4, 5)
+    model = keras.Sequential([keras.Input((1,), dtype="string"), vectorizer, keras.layers.Embedding(20, 4),
+                              keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")])
+    np.testing.assert_array_equal(model.layers[0](texts[:, None]), vectorizer(texts))
+    assert model.predict(texts, verbose=0).shape == (4, 1)
