@@ -66,25 +66,34 @@ class LSTM(Recurrent):
     def make_bias_initializer(self):
         return _ForgetBiasOnes(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
 
+    def _fused(self) -> bool:
+        return uses_fused_gates(self) and recurrent_kernels.get("lstm_gates") is not None
+
+    def add_input_bias(self, projected):
+        if not self._fused():  # the fused step adds it with the step's other terms
+            super().add_input_bias(projected)
+
     def begin(self, projected, history):
-        timesteps, batch, _ = projected.shape
-        fused = uses_fused_gates(self)
-        return {"z": projected, "c": history[1],
-                "gates": self.scratch("gates", projected.shape, projected.dtype),
-                "f_c": self.scratch("f_c", (timesteps, batch, self.units), projected.dtype),
-                "gates_kernel": fused and recurrent_kernels.get("lstm_gates"),
-                "halves": _halves(self.units, projected.dtype),
-                "backward_kernel": fused and recurrent_kernels.get("lstm_backward")}
+        timesteps, batch, width = projected.shape
+        fused = self._fused()
+        cache = {"z": projected, "c": history[1], "fused": fused,
+                 "gates": self.scratch("gates", projected.shape, projected.dtype),
+                 "f_c": self.scratch("f_c", (timesteps, batch, self.units), projected.dtype)}
+        if fused:
+            cache.update({name: recurrent_kernels.get(name) for name in ("lstm_arguments", "lstm_gates", "lstm_backward")})
+            cache["halves"] = _halves(self.units, projected.dtype)
+            cache["bias"] = self.bias.value if self.use_bias else np.zeros(width, projected.dtype)
+            cache["kernel_t"] = np.ascontiguousarray(self.recurrent_kernel.value.T)
+        return cache
 
     def step(self, cache, t, states, h_in, new_states):
         u = self.units
         z, gates = cache["z"][t], cache["gates"][t]
         h, c = new_states
-        if cache["gates_kernel"]:                     # the same maths in fewer passes (engine/recurrent_kernels.py)
+        if cache["fused"]:                            # the same maths in fewer passes (engine/recurrent_kernels.py)
             squashed = np.matmul(h_in, self.recurrent_kernel.value, out=self.scratch("squashed", z.shape, z.dtype))
-            squashed += z
-            squashed *= cache["halves"]
-            cache["gates_kernel"](np.tanh(squashed, out=squashed), states[1], gates, c)
+            cache["lstm_arguments"](squashed, z, cache["bias"], cache["halves"])
+            cache["lstm_gates"](np.tanh(squashed, out=squashed), states[1], gates, c)
             np.multiply(gates[:, 3 * u:], np.tanh(c, out=cache["f_c"][t]), out=h)
             return
         z += h_in @ self.recurrent_kernel.value
@@ -102,10 +111,11 @@ class LSTM(Recurrent):
         dh, dc = d_states
         z, gates, f_c = cache["z"][t], cache["gates"][t], cache["f_c"][t]
         c_previous, c = cache["c"][t], cache["c"][t + 1]
-        if cache["backward_kernel"]:
-            dc_previous = np.empty_like(dc)
-            cache["backward_kernel"](dh, dc, gates, f_c, c_previous, d_projected, dc_previous)
-            return d_projected @ self.recurrent_kernel.value.T, [None, dc_previous]
+        if cache["fused"]:
+            dc_previous = self.scratch(f"dc{t % 2}", dc.shape, dc.dtype)   # two buffers, used in turn
+            cache["lstm_backward"](dh, dc, gates, f_c, c_previous, d_projected, dc_previous)
+            dh_previous = np.matmul(d_projected, cache["kernel_t"], out=self.scratch(f"dh{t % 2}", dh.shape, dh.dtype))
+            return dh_previous, [None, dc_previous]
         i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
         dc = dc + self.activation.backward(c, f_c, dh * o)
         d_gates = np.concatenate([dc * g, dc * c_previous, dc * i, dh * f_c], axis=1)
