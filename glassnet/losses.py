@@ -106,19 +106,28 @@ class Loss:
         return y.reshape((len(y),) + expected)
 
     def _reduce(self, values, sample_weight):
-        if sample_weight is not None:
-            values = values * sample_weight.reshape((-1,) + (1,) * (values.ndim - 1))
+        if sample_weight is not None:  # one weight per sample, or per step of a sequence
+            values = values * sample_weight.reshape(sample_weight.shape + (1,) * (values.ndim - sample_weight.ndim))
         if self.reduction == "none":
             return values
         total = float(values.sum())
         return total if self.reduction == "sum" else total / max(values.size, 1)
 
     def _reduction_scale(self, values_shape, sample_weight, dtype):
+        """What each value's gradient is multiplied by: 1 (sum) or 1 / its count, times its
+        weight; shaped (batch,), or like the weights when they are per step."""
         n = int(np.prod(values_shape))
         scale = np.full(values_shape[:1], 1.0 if self.reduction == "sum" else 1.0 / max(n, 1), dtype=dtype)
         if sample_weight is not None:
-            scale = scale * sample_weight.astype(dtype, copy=False)
+            weight = sample_weight.astype(dtype, copy=False)
+            scale = scale.reshape(scale.shape + (1,) * (weight.ndim - 1)) * weight
         return scale
+
+    @staticmethod
+    def _scaled(grad, scale):
+        """grad times ``scale`` broadcast over its trailing axes."""
+        grad *= scale.reshape(scale.shape + (1,) * (grad.ndim - scale.ndim))
+        return grad
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         y_pred = np.asarray(y_pred, dtype=np.float64 if np.asarray(y_pred).dtype == np.float64 else np.float32)
@@ -138,8 +147,7 @@ class Loss:
             values = self.per_sample(y_true, y_pred, logits)
             grad = self.gradient_per_sample(y_true, y_pred, logits)
         scale = self._reduction_scale(values.shape, sample_weight, y_pred.dtype)
-        grad *= scale.reshape((-1,) + (1,) * (grad.ndim - 1))
-        return self._reduce(values, sample_weight), grad
+        return self._reduce(values, sample_weight), self._scaled(grad, scale)
 
     def get_config(self) -> dict:
         config = {"name": self.name, "reduction": self.reduction, "from_logits": self.from_logits}
@@ -210,17 +218,20 @@ class SparseCategoricalCrossentropy(Loss):
     name = "sparse_categorical_crossentropy"
     fuses_with = (activations.Softmax,)
 
+    # A sequence of predictions (batch, steps, classes) has labels (batch, steps): every step is
+    # one more row of (classes,) below, and the values come back shaped (batch, steps).
     def per_sample(self, y_true, y_pred, logits=False):
         index = np.asarray(y_true).reshape(-1).astype(np.int64, copy=False)
-        rows = np.arange(index.size)
+        rows, scores = np.arange(index.size), y_pred.reshape(-1, y_pred.shape[-1])
         if logits:
-            return -_log_softmax(y_pred)[rows, index]
-        p = y_pred / y_pred.sum(axis=-1, keepdims=True)
-        return -np.log(np.clip(p[rows, index], EPSILON, 1 - EPSILON))
+            return -_log_softmax(scores)[rows, index].reshape(y_pred.shape[:-1])
+        p = scores / scores.sum(axis=-1, keepdims=True)
+        return -np.log(np.clip(p[rows, index], EPSILON, 1 - EPSILON)).reshape(y_pred.shape[:-1])
 
     def gradient_per_sample(self, y_true, y_pred, logits=False):
-        one_hot = _one_hot_from_sparse(y_true, y_pred.shape[-1], y_pred.dtype)
-        return CategoricalCrossentropy().gradient_per_sample(one_hot, y_pred, logits)
+        scores = y_pred.reshape(-1, y_pred.shape[-1])
+        one_hot = _one_hot_from_sparse(np.asarray(y_true).reshape(-1), scores.shape[-1], y_pred.dtype)
+        return CategoricalCrossentropy().gradient_per_sample(one_hot, scores, logits).reshape(y_pred.shape)
 
     def value_and_gradient(self, y_true, y_pred, sample_weight=None, logits=None):
         logits = self.from_logits if logits is None else logits
@@ -229,26 +240,31 @@ class SparseCategoricalCrossentropy(Loss):
         # The hot path of classifiers: dl/dz = softmax(z) - onehot(y), done in place.
         index = np.asarray(y_true).reshape(-1)
         rows = np.arange(index.size)
-        log_p = _log_softmax(y_pred)
-        values = -log_p[rows, index]
+        log_p = _log_softmax(y_pred.reshape(-1, y_pred.shape[-1]))
+        values = -log_p[rows, index].reshape(y_pred.shape[:-1])
         grad = np.exp(log_p, out=log_p)
         grad[rows, index] -= 1
+        grad = grad.reshape(y_pred.shape)
         scale = self._reduction_scale(values.shape, sample_weight, y_pred.dtype)
-        grad *= scale[:, None]
-        return self._reduce(values, sample_weight), grad
+        return self._reduce(values, sample_weight), self._scaled(grad, scale)
 
     def prepare_targets(self, y, output_shape, argument="y"):
         y = np.asarray(y)
-        classes = output_shape[-1]
-        if y.ndim == 2 and y.shape[1] == classes and classes > 1:
+        classes, steps = output_shape[-1], tuple(output_shape[1:-1])  # steps: () for one label per sample
+        if y.ndim == 2 and y.shape[1] == classes and classes > 1 and not steps:
             raise ValueError(
                 f"{argument} looks one-hot (shape {y.shape}), but sparse_categorical_crossentropy needs "
                 "integer class labels of shape (n,). Use loss='categorical_crossentropy', or pass "
                 "y.argmax(axis=1).")
-        if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):
-            raise ValueError(f"{argument} must hold one integer class label per sample, shape (n,) or "
-                             f"(n, 1), received shape {y.shape}.")
-        labels = y.reshape(-1)
+        def fits(shape):
+            return len(shape) == len(steps) and all(d is None or d == s for d, s in zip(steps, shape))
+
+        if not (fits(y.shape[1:]) or y.shape[-1:] == (1,) and fits(y.shape[1:-1])):
+            expected = f"(n{''.join(f', {d}' for d in steps)})"
+            raise ValueError(f"{argument} must hold one integer class label per "
+                             f"{'sample' if not steps else 'step'}, shape {expected} or {expected[:-1]}, 1), "
+                             f"received shape {y.shape}.")
+        labels = y.reshape(y.shape[:1 + len(steps)]) if steps else y.reshape(-1)
         if labels.dtype.kind == "f":
             if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
                 raise ValueError(f"{argument} must hold integer class labels for "

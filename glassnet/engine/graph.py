@@ -233,6 +233,7 @@ class GraphPlan:
         self.steps = steps
         # Masks travel beside the values only where some layer may make one (layers/masking_support.py).
         self.carries_masks = any(masking_support.may_make_mask(layer) for layer, *_ in specs)
+        self._last = threading.local()  # each thread's last forward's output masks
         self.refresh()
 
     def refresh(self) -> None:
@@ -253,7 +254,8 @@ class GraphPlan:
 
     def forward(self, xs, training: bool):
         if self.carries_masks:
-            return self.forward_with_masks(xs, training)[0]
+            outputs, self._last.masks = self.forward_with_masks(xs, training)
+            return outputs
         values = [None] * self.slot_count
         for slot, x in zip(self.input_slots, xs):
             values[slot] = x
@@ -298,6 +300,11 @@ class GraphPlan:
                 for slot, value, value_mask in zip(step.outputs, y, out_masks):
                     values[slot], masks[slot] = value, value_mask
         return [values[s] for s in self.output_slots], [masks[s] for s in self.output_slots]
+
+    def output_masks(self) -> list | None:
+        """The masks of the outputs of this thread's last ``forward`` (None where none), or None
+        when no layer of the plan makes masks."""
+        return getattr(self._last, "masks", None) if self.carries_masks else None
 
     def backward(self, output_grads, preactivation=None) -> None:
         """Fill every trainable weight's gradient from dL/d(output) for each output; where

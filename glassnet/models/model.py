@@ -373,6 +373,32 @@ class Model(SubclassedEngine):
         activation = getattr(self.output_layer, "activation", None)
         return activation is not None and isinstance(activation, self.loss.fuses_with) and not self.loss.from_logits
 
+    # -- masks on the output ---------------------------------------------------------------------
+    def _output_mask(self, y_pred):
+        """The mask the output carries after this thread's last forward pass (a sequence whose
+        padded steps an Embedding(mask_zero=True) or Masking marked), shaped like the loss's
+        values (batch, steps); None when there is none."""
+        plan = getattr(self, "_plan", None)
+        masks = plan().output_masks() if plan is not None else None
+        mask = masks[0] if masks and len(masks) == 1 else None
+        if mask is None or np.shape(mask) != np.shape(y_pred)[:-1]:
+            return None
+        return np.asarray(mask, bool)
+
+    def _masked_weights(self, mask, sample_weight, dtype, for_loss: bool):
+        """Weights that leave the masked steps out, as Keras's ``apply_mask``: for a loss averaged
+        over the batch each real step weighs (steps in all) / (real steps), so that the mean is
+        over the real steps; for a metric, 1. Times ``sample_weight`` (one per sample)."""
+        if mask is None:
+            return sample_weight
+        weights = mask.astype(dtype)
+        if for_loss and self.loss.reduction == "sum_over_batch_size":
+            valid = weights.sum()
+            weights *= weights.size / valid if valid else 0.0
+        if sample_weight is not None:
+            weights *= np.asarray(sample_weight, dtype).reshape((-1,) + (1,) * (weights.ndim - 1))
+        return weights
+
     # -- one step ------------------------------------------------------------------------------
     def _forward_with_losses(self, x, training: bool):
         """The forward pass and the sum of what its layers gave ``add_loss`` (0.0 if nothing)."""
@@ -384,6 +410,7 @@ class Model(SubclassedEngine):
         """Forward, loss, backward, update; returns (loss, y_pred). The update is skipped when
         the loss is not finite, so the weights from before the step are kept."""
         y_pred, added = self._forward_with_losses(x, training=True)
+        sample_weight = self._masked_weights(self._output_mask(y_pred), sample_weight, y_pred.dtype, for_loss=True)
         if fused:
             logits = self.output_layer.preactivation
             loss, grad = self.loss.value_and_gradient(y, logits, sample_weight, logits=True)
@@ -414,9 +441,10 @@ class Model(SubclassedEngine):
         metrics = self._compiled_metrics(y)
         loss, y_pred = self._train_step(x, y, weights, flat, self._uses_fused_gradient())
         logs = {"loss": loss}
+        mask = self._output_mask(y_pred)
         for metric, weighted in metrics:
             metric.reset_state()
-            metric.update_state(y, y_pred, weights if weighted else None)
+            metric.update_state(y, y_pred, self._masked_weights(mask, weights if weighted else None, np.float64, False))
             logs[metric.name] = metric.result()
         return logs if return_dict else self._logs_as_list(logs)
 
@@ -524,8 +552,9 @@ class Model(SubclassedEngine):
             size = len(yb)
             loss_total += loss * size
             seen += size
+            mask = self._output_mask(y_pred)
             for metric, weighted in metrics:
-                metric.update_state(yb, y_pred, wb if weighted else None)
+                metric.update_state(yb, y_pred, self._masked_weights(mask, wb if weighted else None, np.float64, False))
             if wants_batch_end:
                 hooks.call("on_train_batch_end", step, self._epoch_logs(loss_total / seen, metrics))
             if tuner is not None:
@@ -598,11 +627,13 @@ class Model(SubclassedEngine):
             yb, wb = y[batch], None if weights is None else weights[batch]
             source = self.output_layer.preactivation if fused else y_pred
             values = self.loss.per_sample(yb, source, logits=fused or self.loss.from_logits)
-            if wb is not None:
-                values = values * wb.reshape((-1,) + (1,) * (values.ndim - 1))
+            mask = self._output_mask(y_pred)
+            loss_weights = self._masked_weights(mask, wb, values.dtype, for_loss=True)
+            if loss_weights is not None:
+                values = values * loss_weights.reshape(loss_weights.shape + (1,) * (values.ndim - loss_weights.ndim))
             loss_total += float(values.sum()) / (values.size / len(yb)) + added * len(yb)
             for metric, weighted in metrics:
-                metric.update_state(yb, y_pred, wb if weighted else None)
+                metric.update_state(yb, y_pred, self._masked_weights(mask, wb if weighted else None, np.float64, False))
             if batch_end:
                 hooks.call("on_test_batch_end", step, self._epoch_logs(loss_total / batch.stop, metrics))
             if progbar is not None:

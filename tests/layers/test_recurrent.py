@@ -312,3 +312,18 @@ def test_a_layer_built_on_arrays_joins_a_model_of_another_length():
     with pytest.raises(ValueError, match='Layer "lstm.*" was built for input shape \\(None, 7, 5\\) but receives '
                                          '\\(None, 4, 6\\)'):
         keras.Sequential([keras.Input((4, 6)), first])
+
+
+@pytest.mark.parametrize("name", ["tagger_floats", "tagger_masked_ids"])
+def test_a_label_per_step_matches_keras(name):
+    """sparse_categorical_crossentropy and accuracy on (batch, steps) labels, as Keras computes them
+    (evaluate, one Adam step); with a mask, Keras leaves the masked steps out of both."""
+    from recurrent_layers import TAGS, tagger
+    from tests.layers.keras_recurrent_golden import TAGGERS
+    model, kind = tagger(keras)[name]
+    set_pattern_weights(model)
+    x = model_input(kind)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    np.testing.assert_allclose(model.evaluate(x, TAGS, verbose=0), TAGGERS[name]["evaluate"], atol=TOLERANCE)
+    assert float(np.ravel(model.train_on_batch(x, TAGS))[0]) == pytest.approx(TAGGERS[name]["loss"], abs=TOLERANCE)
+    np.testing.assert_allclose(model.predict(x, verbose=0).ravel(), TAGGERS[name]["output_after_step"], atol=TOLERANCE)
