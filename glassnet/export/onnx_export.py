@@ -5,7 +5,7 @@ keeps glassnet's channels-last layout: convolutions and pooling are wrapped in t
 ONNX's channels-first and back. Dropout layers become identities (the graph is for inference).
 A functional model's nodes are written in the order they run, each reading the ONNX names of
 the tensors its layer was called on; merge layers become ONNX's variadic Sum, Mean, Max, Min,
-Concat, or an Einsum for Dot.
+Concat, or an Einsum for Dot. Embedding and the recurrent layers: onnx_sequences.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 
 from ..layers import conv_utils
 from ..saving.atomic import atomic_write
+from . import onnx_sequences
 
 OPSET = 17
 
@@ -33,6 +34,7 @@ class _Graph:
     def __init__(self, helper, numpy_helper):
         self.helper, self.numpy_helper = helper, numpy_helper
         self.nodes, self.initializers, self.count = [], [], 0
+        self.masked = set()  # the names of tensors that carry a Keras mask (onnx_sequences.py)
 
     def name(self, hint: str) -> str:
         self.count += 1
@@ -122,8 +124,21 @@ def _conv1d(graph, x, layer):
 
 
 def _layer(graph, x, layer):
+    """The ONNX name of ``layer``'s output on ``x``, keeping track of which tensors carry masks."""
     if getattr(layer, "is_nested_model", False):  # a model inside another: its layers, inline
         return _model_outputs(graph, layer.model, [x])[0]
+    masked = x in graph.masked
+    if masked and onnx_sequences.reads_mask(layer):
+        raise ValueError(f"to_onnx: layer {layer.name!r} ({type(layer).__name__}) reads a mask (from "
+                         "Embedding(mask_zero=True) or Masking), which ONNX cannot carry; export a model without "
+                         "masking (e.g. mask_zero=False).")
+    y = _translate(graph, x, layer)
+    if onnx_sequences.makes_mask(layer) or (masked and layer.supports_masking and layer.compute_mask(None, True) is not None):
+        graph.masked.add(y)
+    return y
+
+
+def _translate(graph, x, layer):
     kind = type(layer).__name__
     if kind == "Dense":
         y = graph.op("MatMul", [x, graph.constant(layer.kernel.value, "kernel")])
@@ -169,6 +184,9 @@ def _layer(graph, x, layer):
         scales = np.array([1.0, layer.size[0], layer.size[1], 1.0], np.float32)
         return graph.op("Resize", [x, "", graph.constant(scales, "scales")], mode="nearest",
                         coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+    y = onnx_sequences.sequence_layer(graph, x, layer, _layer)
+    if y is not None:
+        return y
     raise ValueError(f"to_onnx: no ONNX translation for layer {layer.name!r} ({kind}).")
 
 
@@ -214,7 +232,12 @@ def _graph_outputs(graph, model, input_names):
             raise ValueError(f"to_onnx: layer {layer.name!r} ({type(layer).__name__}) runs Python code, which has no "
                              "ONNX translation; write it with glassnet's layers to export the model.")
         xs = [names[id(t)] for t in node.inputs]
+        if node.list_input and hasattr(layer, "state_names"):
+            raise ValueError(f"to_onnx: layer {layer.name!r} ({type(layer).__name__}) starts from given states "
+                             "(initial_state=); export a model whose recurrent layers start from zeros.")
         y = _merge(graph, xs, layer) if node.list_input else _layer(graph, xs[0], layer)
+        if node.list_input and any(x in graph.masked for x in xs):
+            graph.masked.add(y)
         names[id(node.outputs[0])] = y
     return [names[id(t)] for t in model.outputs]
 

@@ -59,7 +59,7 @@ def test_onnx_matches_glassnet(tmp_path, kind):
     np.testing.assert_allclose(run_onnx(tmp_path / "model.onnx", x), model.predict(x, verbose=0), atol=1e-5)
 
 
-# A user's layer has no ONNX form; nor, yet, do the sequence layers (see test_sequence_layers_are_refused_by_name).
+# A user's layer has no ONNX form; the sequence graphs use masks or states (test_what_onnx_cannot_hold_is_refused_by_name).
 @pytest.mark.parametrize("kind", sorted(set(GRAPHS) - {"registered_layer"} - set(SEQUENCE_GRAPHS)))
 def test_onnx_of_functional_graphs_matches_glassnet(tmp_path, kind):
     """Two inputs and two outputs, a shared layer, every merge layer; a residual CNN block."""
@@ -108,9 +108,39 @@ def test_onnx_of_a_model_nested_two_levels_deep(tmp_path):
     np.testing.assert_allclose(run_onnx(tmp_path / "nested.onnx", x), outer.predict(x, verbose=0), atol=1e-5)
 
 
-def test_sequence_layers_are_refused_by_name(tmp_path):
-    """No ONNX form yet for the sequence layers: the error names the first one, and no file is left."""
-    model = GRAPHS["text_sequences"](keras)
-    with pytest.raises(ValueError, match="no ONNX translation for layer 'words' \\(Embedding\\)"):
+SEQUENCE_MODELS = {
+    "embedding_simple_rnn": lambda: [keras.Input((7,), dtype="int32"), layers.Embedding(20, 4), layers.SimpleRNN(3)],
+    "lstm_sequences_backwards": lambda: [keras.Input((7,), dtype="int32"), layers.Embedding(20, 4),
+                                         layers.LSTM(3, return_sequences=True, go_backwards=True), layers.Flatten()],
+    "gru_then_bidirectional_lstm": lambda: [keras.Input((7, 3)), layers.GRU(4, reset_after=False, return_sequences=True),
+                                            layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
+                                            layers.TimeDistributed(layers.Dense(2)), layers.GlobalAveragePooling1D()],
+    "bidirectional_relu_rnn_average": lambda: [keras.Input((7, 3)), layers.Bidirectional(
+        layers.SimpleRNN(4, activation="relu"), merge_mode="ave"), layers.Dense(1)],
+    "gru_backwards_hard_sigmoid_lstm": lambda: [keras.Input((7, 3)), layers.GRU(3, go_backwards=True, return_sequences=True),
+                                                layers.LSTM(4, recurrent_activation="hard_sigmoid"),
+                                                layers.Dense(2)],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SEQUENCE_MODELS))
+def test_onnx_of_sequence_models_matches_glassnet(tmp_path, kind):
+    """ONNX's RNN, LSTM and GRU (gates reordered, weights as rows), Gather for Embedding."""
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(SEQUENCE_MODELS[kind]())
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 20, (5, 7)) if model.input_shape == (None, 7) else rng.random((5, 7, 3), dtype=np.float32)
+    keras.export.to_onnx(model, tmp_path / "model.onnx")
+    np.testing.assert_allclose(run_onnx(tmp_path / "model.onnx", x.astype(np.float32)), model.predict(x, verbose=0),
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("kind, culprit", [("text_sequences", "masked_mean"), ("recurrent_text", "lstm"),
+                                           ("encoder_decoder", "encoder")])
+def test_what_onnx_cannot_hold_is_refused_by_name(tmp_path, kind, culprit):
+    """Masks (ONNX has none), returned states and initial states: the error names the layer, and no
+    file is left."""
+    model = GRAPHS[kind](keras)
+    with pytest.raises(ValueError, match=f"layer '{culprit}'"):
         keras.export.to_onnx(model, tmp_path / "x.onnx")
     assert not (tmp_path / "x.onnx").exists()
