@@ -112,13 +112,15 @@ def _ratio(result, floor) -> str:
     return "-" if not result or "error" in result else f"{epoch_time(result) / floor:.2f}x"
 
 
-def targets(results, floors, import_seconds) -> str:
+def targets(results, floors, import_seconds, workloads=None) -> str:
     """Each target of the performance issue with glassnet's measured ratio and whether it holds
     (``import_seconds``: every glassnet run's import time; the median is checked, since the
     first run after a while reads its files from disk)."""
     rows = ["| target | measured | met |", "|---|---|---|"]
 
     def check(label, value, limit, at_most=True):
+        if workloads is not None and label[:1] == "W" and label.split()[0] not in workloads:
+            return  # a run of some workloads only reports their targets
         if value is None:
             rows.append(f"| {label} | not measured | - |")
             return
@@ -218,7 +220,7 @@ def main():
         "",
         "## Targets of the performance issue",
         targets(results, floors, [r["import_seconds"] for (f, _), rounds in runs.items() if f == "glassnet"
-                                  for r in rounds if "error" not in r]),
+                                  for r in rounds if "error" not in r], workloads),
         "",
         "## Test accuracy after the last epoch (mean over the rounds)",
         table(results, frameworks, workloads, lambda r: r["test_accuracy"], "{:.4f}", False),

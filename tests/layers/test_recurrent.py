@@ -14,6 +14,7 @@ import pytest
 
 import glassnet as keras
 from glassnet import layers
+from glassnet.testing.gradient_check import _numeric_gradient, _relative_error
 
 from tests.layers.keras_recurrent_golden import MODELS
 
@@ -66,20 +67,7 @@ def finite_difference_errors(layer, x, mask=None, training=False, initial_state=
     checks = [(p.name, p.value, p.grad.copy()) for p in layer.weights] + [("input", x, dx)]
     if initial_state is not None:
         checks += [(f"initial_state {i}", s, g) for i, (s, g) in enumerate(zip(initial_state, layer._d_initial_states))]
-    errors = {}
-    for name, array, analytic in checks:
-        numeric = np.zeros_like(array)
-        flat, out = array.reshape(-1), numeric.reshape(-1)
-        for i in range(flat.size):
-            original = flat[i]
-            flat[i] = original + step
-            plus = loss()
-            flat[i] = original - step
-            out[i] = (plus - loss()) / (2 * step)
-            flat[i] = original
-        scale = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-4)
-        errors[name] = float(np.max(np.abs(analytic - numeric) / scale))
-    return errors
+    return {name: _relative_error(analytic, _numeric_gradient(loss, array, step)) for name, array, analytic in checks}
 
 
 MAKERS = {"SimpleRNN": lambda **k: layers.SimpleRNN(3, **k), "LSTM": lambda **k: layers.LSTM(3, **k),

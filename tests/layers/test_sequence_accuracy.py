@@ -1,8 +1,7 @@
 """Held-out style programs on sequences reach Keras's accuracy: an Embedding averaged
 (GlobalAveragePooling1D), a stacked LSTM then GRU, and a Bidirectional SimpleRNN, each trained
-as tools/keras_reference/sequence_accuracy.py trains it in Keras, on the same data.
-
-Keras's test accuracies (Keras 3.15.1, JAX backend, seeds 0, 1, 2), printed by that script:
+as tools/keras_reference/sequence_accuracy.py trains it in Keras, on the same data. KERAS holds
+the test accuracies that script printed (Keras 3.15.1, JAX backend, seeds 0, 1, 2).
 """
 
 import sys
