@@ -96,10 +96,14 @@ def _keras_layer_config(layer) -> dict:
 def _layer_keys(layers) -> list[str]:
     """The names of the layers' groups in model.weights.h5: the class in snake case, numbered
     by its earlier uses (``dense``, ``dense_1``, ...)."""
+    return _numbered_keys([getattr(layer, "class_name", type(layer).__name__) for layer in layers])
+
+
+def _numbered_keys(class_names) -> list[str]:
     used: dict[str, int] = {}
     keys = []
-    for layer in layers:
-        base = to_snake_case(getattr(layer, "class_name", type(layer).__name__))
+    for class_name in class_names:
+        base = to_snake_case(class_name)
         count = used.get(base, -1) + 1
         used[base] = count
         keys.append(base if count == 0 else f"{base}_{count}")
@@ -203,7 +207,8 @@ def _read_weights(store, prefix: str, model, config: dict, path, assets: dict | 
     else:
         layers = model.layers
         listed = [spec for spec in listed if spec.get("class_name") != "InputLayer"]
-    for key, layer, spec in zip(_layer_keys(layers), layers, listed):
+    keys = _numbered_keys([spec["class_name"] for spec in listed])  # the file's classes: RNN(cell) became an LSTM
+    for key, layer, spec in zip(keys, layers, listed):
         if getattr(layer, "is_nested_model", False):
             _read_weights(store, f"{prefix}layers/{key}/", layer.model, spec, path, assets)
             continue
@@ -247,10 +252,10 @@ def _from_keras_value(key, value):
 
 def _wrapped_layers_from_keras(config: dict, path, custom_objects) -> dict:
     """A wrapper's layers (TimeDistributed's and Bidirectional's ``layer``, ``backward_layer``)
-    built from their Keras configs."""
-    for key in ("layer", "backward_layer"):
+    and an RNN's ``cell``, built from their Keras configs."""
+    for key in ("layer", "backward_layer", "cell"):  # and RNN's cell (not StackedRNNCells: RNN refuses that)
         value = config.get(key)
-        if isinstance(value, dict) and "class_name" in value:
+        if isinstance(value, dict) and "class_name" in value and value["class_name"] != "StackedRNNCells":
             config[key] = _layer_from_keras(value, path, custom_objects)
     return config
 

@@ -39,6 +39,14 @@ from ...utils.validation import check_bool, check_int, check_number, check_posit
 from ..base import Layer, _shape_text, column_sums
 
 
+def activation_argument(value, argument: str, owner: str):
+    """The activation ``value`` names; an error that names ``owner`` and ``argument`` otherwise."""
+    try:
+        return activations_module.get(value)
+    except (ValueError, TypeError) as error:
+        raise type(error)(f"{owner}: {argument}: {error}") from None
+
+
 def uses_fused_gates(layer) -> bool:
     """Whether ``layer``'s gates are the ones the fused kernels compute: sigmoid gates and a
     tanh candidate, in float32 or float64."""
@@ -69,7 +77,7 @@ class Recurrent(Layer):
         super().__init__(**kwargs)
         owner = f'{type(self).__name__} "{self.name}"'
         self.units = check_positive_int(units, "units", owner)
-        self.activation = activations_module.get(activation)
+        self.activation = activation_argument(activation, "activation", owner)
         self.use_bias = check_bool(use_bias, "use_bias", owner)
         self.kernel_initializer = initializers_module.get(kernel_initializer)
         self.recurrent_initializer = initializers_module.get(recurrent_initializer)

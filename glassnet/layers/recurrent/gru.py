@@ -8,7 +8,7 @@ from ... import activations as activations_module
 from ...engine import recurrent_kernels
 from ...utils.validation import check_bool
 from ..base import column_sums
-from .base import Recurrent, uses_fused_gates
+from .base import Recurrent, activation_argument, uses_fused_gates
 
 
 class GRU(Recurrent):
@@ -40,7 +40,8 @@ class GRU(Recurrent):
     def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid", use_bias: bool = True,
                  reset_after: bool = True, use_cudnn="auto", implementation: int = 2, **kwargs):
         super().__init__(units, activation=activation, use_bias=use_bias, **kwargs)
-        self.recurrent_activation = activations_module.get(recurrent_activation)
+        self.recurrent_activation = activation_argument(recurrent_activation, "recurrent_activation",
+                                                        f'GRU "{self.name}"')
         self.reset_after = check_bool(reset_after, "reset_after", f'GRU "{self.name}"')
         self.separate_recurrent_gradient = self.reset_after
         self.use_cudnn = use_cudnn  # accepted for Keras's sake; there is no cuDNN here

@@ -8,7 +8,7 @@ from ... import activations as activations_module
 from ... import initializers as initializers_module
 from ...engine import recurrent_kernels
 from ...utils.validation import check_bool
-from .base import Recurrent, uses_fused_gates
+from .base import Recurrent, activation_argument, uses_fused_gates
 
 
 class _ForgetBiasOnes(initializers_module.Initializer):
@@ -59,7 +59,8 @@ class LSTM(Recurrent):
     def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid", use_bias: bool = True,
                  unit_forget_bias: bool = True, use_cudnn="auto", implementation: int = 2, **kwargs):
         super().__init__(units, activation=activation, use_bias=use_bias, **kwargs)
-        self.recurrent_activation = activations_module.get(recurrent_activation)
+        self.recurrent_activation = activation_argument(recurrent_activation, "recurrent_activation",
+                                                        f'LSTM "{self.name}"')
         self.unit_forget_bias = check_bool(unit_forget_bias, "unit_forget_bias", f'LSTM "{self.name}"')
         self.use_cudnn = use_cudnn  # accepted for Keras's sake; there is no cuDNN here
 
