@@ -71,7 +71,7 @@ class GRU(Recurrent):
         a, gates, n, inner = cache["a"][t], cache["gates"][t], cache["n"][t], cache["inner"][t]
         kernel = self.recurrent_kernel.value
         if self.reset_after:
-            np.matmul(h_in, kernel, out=inner)
+            np.dot(h_in, kernel, out=inner)  # np.dot: a little less overhead than np.matmul for one small product
             if self.use_bias:
                 inner += self.bias.value[1]
             if cache["gates_kernel"]:                 # the same maths in fewer passes (engine/recurrent_kernels.py)

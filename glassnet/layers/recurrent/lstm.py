@@ -92,7 +92,7 @@ class LSTM(Recurrent):
         z, gates = cache["z"][t], cache["gates"][t]
         h, c = new_states
         if cache["fused"]:                            # the same maths in fewer passes (engine/recurrent_kernels.py)
-            squashed = np.matmul(h_in, self.recurrent_kernel.value, out=self.scratch("squashed", z.shape, z.dtype))
+            squashed = np.dot(h_in, self.recurrent_kernel.value, out=self.scratch("squashed", z.shape, z.dtype))
             cache["lstm_arguments"](squashed, z, cache["bias"], cache["halves"])
             cache["lstm_gates"](np.tanh(squashed, out=squashed), states[1], gates, c)
             np.multiply(gates[:, 3 * u:], np.tanh(c, out=cache["f_c"][t]), out=h)
@@ -115,7 +115,7 @@ class LSTM(Recurrent):
         if cache["fused"]:
             dc_previous = self.scratch(f"dc{t % 2}", dc.shape, dc.dtype)   # two buffers, used in turn
             cache["lstm_backward"](dh, dc, gates, f_c, c_previous, d_projected, dc_previous)
-            dh_previous = np.matmul(d_projected, cache["kernel_t"], out=self.scratch(f"dh{t % 2}", dh.shape, dh.dtype))
+            dh_previous = np.dot(d_projected, cache["kernel_t"], out=self.scratch(f"dh{t % 2}", dh.shape, dh.dtype))
             return dh_previous, [None, dc_previous]
         i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
         dc = dc + self.activation.backward(c, f_c, dh * o)
