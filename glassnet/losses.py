@@ -100,10 +100,12 @@ class Loss:
         """Check the targets of a whole data set once and return them as the loss reads them."""
         y = np.asarray(y, dtype=np.float32)
         expected = tuple(output_shape[1:])
-        if y.shape[1:] != expected and not (y.ndim == 1 and expected == (1,)):
+        if y.ndim == 1 and expected == (1,):
+            return y.reshape(-1, 1)
+        if len(y.shape) != len(expected) + 1 or any(e is not None and e != s for e, s in zip(expected, y.shape[1:])):
             raise ValueError(f"{argument} has shape {y.shape}, but the model's output has shape "
                              f"{(None,) + expected}; {self.name} needs targets shaped like the output.")
-        return y.reshape((len(y),) + expected)
+        return y  # an axis the model leaves free (None, e.g. the steps of a sequence) takes any length
 
     def _reduce(self, values, sample_weight):
         if sample_weight is not None:  # one weight per sample, or per step of a sequence

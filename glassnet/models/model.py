@@ -618,12 +618,12 @@ class Model(SubclassedEngine):
         for metric, _ in metrics:
             metric.reset_state()
         fused = self._uses_fused_gradient()
-        loss_total = 0.0
-        slices = data_module.batch_slices(len(x), batch_size)
+        loss_total, count = 0.0, data_module.length(x)  # x: an array, or a list of them (several inputs)
+        slices = data_module.batch_slices(count, batch_size)
         batch_end = hooks.wants("on_test_batch_end")
         for step, batch in enumerate(slices):
             hooks.call("on_test_batch_begin", step, {})
-            y_pred, added = self._forward_with_losses(x[batch], training=False)
+            y_pred, added = self._forward_with_losses(data_module.split_rows([x], batch)[0], training=False)
             yb, wb = y[batch], None if weights is None else weights[batch]
             source = self.output_layer.preactivation if fused else y_pred
             values = self.loss.per_sample(yb, source, logits=fused or self.loss.from_logits)
@@ -638,7 +638,7 @@ class Model(SubclassedEngine):
                 hooks.call("on_test_batch_end", step, self._epoch_logs(loss_total / batch.stop, metrics))
             if progbar is not None:
                 progbar.update(step + 1, self._epoch_logs(loss_total / batch.stop, metrics))
-        loss = loss_total / len(x)
+        loss = loss_total / count
         if self._flat is not None and self._flat.regularized:
             loss += self._flat.regularization_penalty()
         logs = self._epoch_logs(loss, metrics)

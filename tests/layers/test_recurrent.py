@@ -315,3 +315,42 @@ def test_a_label_per_step_matches_keras(name):
     np.testing.assert_allclose(model.evaluate(x, TAGS, verbose=0), TAGGERS[name]["evaluate"], atol=TOLERANCE)
     assert float(np.ravel(model.train_on_batch(x, TAGS))[0]) == pytest.approx(TAGGERS[name]["loss"], abs=TOLERANCE)
     np.testing.assert_allclose(model.predict(x, verbose=0).ravel(), TAGGERS[name]["output_after_step"], atol=TOLERANCE)
+
+
+def test_the_sequence_to_sequence_recipe_matches_keras():
+    """Keras's character-level translation recipe, small: encoder states start a decoder,
+    categorical_crossentropy on one-hot (batch, steps, tokens) targets, inputs given as a list
+    to evaluate (in batches of 2) and train_on_batch; numbers from Keras 3.15.1."""
+    from recurrent_layers import translator, translator_data
+    from tests.layers.keras_recurrent_golden import TAGGERS
+    model = translator(keras)
+    set_pattern_weights(model)
+    x, targets = translator_data()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
+    expected = TAGGERS["translator"]
+    np.testing.assert_allclose(model.evaluate(x, targets, verbose=0, batch_size=2), expected["evaluate"], atol=TOLERANCE)
+    assert float(np.ravel(model.train_on_batch(x, targets))[0]) == pytest.approx(expected["loss"], abs=TOLERANCE)
+    np.testing.assert_allclose(model.predict(x, verbose=0).ravel(), expected["output_after_step"], atol=TOLERANCE)
+
+
+def test_the_recipe_s_inference_models_reuse_the_trained_layers():
+    """The recipe's inference half: an encoder model from model.input[0] to the encoder's states,
+    a decoder model calling the trained decoder LSTM and Dense again on new Inputs; decoding step
+    by step gives the trained model's teacher-forced outputs."""
+    from recurrent_layers import translator, translator_data
+    model = translator(keras)
+    set_pattern_weights(model)
+    (source, target), _ = translator_data()
+    encoder_lstm, decoder_lstm, dense = model.layers[2], model.layers[3], model.layers[4]
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "InputLayer", "LSTM", "LSTM", "Dense"]
+    _, h, c = encoder_lstm.output
+    encoder_model = keras.Model(model.input[0], [h, c])
+    state_inputs = [keras.Input((4,)), keras.Input((4,))]
+    decoded, h_out, c_out = decoder_lstm(model.input[1], initial_state=state_inputs)
+    decoder_model = keras.Model([model.input[1]] + state_inputs, [dense(decoded), h_out, c_out])
+    states = encoder_model.predict(source, verbose=0)
+    steps = []
+    for t in range(target.shape[1]):
+        probabilities, *states = decoder_model.predict([target[:, t:t + 1]] + states, verbose=0)
+        steps.append(probabilities[:, 0])
+    np.testing.assert_allclose(np.stack(steps, axis=1), model.predict([source, target], verbose=0), atol=1e-6)

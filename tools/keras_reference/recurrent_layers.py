@@ -79,6 +79,23 @@ def tagger(keras):
     return {"tagger_floats": (floats, "floats"), "tagger_masked_ids": (words, "ids")}
 
 
+def translator(keras):
+    """Keras's character-level sequence-to-sequence recipe, small: an encoder LSTM's states start
+    a decoder LSTM whose sequence a softmax reads, trained with categorical_crossentropy on
+    one-hot targets (batch, steps, tokens) and evaluated on two inputs."""
+    L = keras.layers
+    source, target = keras.Input((None, FEATURES)), keras.Input((None, 3))
+    _, h, c = L.LSTM(4, return_state=True)(source)
+    decoded, _, _ = L.LSTM(4, return_sequences=True, return_state=True)(target, initial_state=[h, c])
+    return keras.Model([source, target], L.Dense(3, activation="softmax")(decoded))
+
+
+def translator_data():
+    """(inputs, one-hot targets): the decoder reads TAGS one-hot and is taught the next tag."""
+    one_hot = np.eye(3, dtype=np.float32)[TAGS]
+    return [pattern((3, STEPS, FEATURES), 0), one_hot], np.roll(one_hot, -1, axis=1)
+
+
 TAGS = np.array([[0, 1, 2, 1, 0], [2, 2, 1, 0, 1], [1, 0, 0, 2, 2]])
 
 
@@ -117,6 +134,14 @@ def main():
         loss = model.train_on_batch(x, TAGS)
         taggers[name] = {"evaluate": [float(v) for v in evaluated], "loss": float(np.asarray(loss).ravel()[0]),
                          "output_after_step": np.asarray(model.predict(x, verbose=0)).ravel().tolist()}
+    model = translator(keras)
+    set_pattern_weights(model)
+    x, targets = translator_data()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"])
+    evaluated = model.evaluate(x, targets, verbose=0, batch_size=2)
+    loss = model.train_on_batch(x, targets)
+    taggers["translator"] = {"evaluate": [float(v) for v in evaluated], "loss": float(np.asarray(loss).ravel()[0]),
+                             "output_after_step": np.asarray(model.predict(x, verbose=0)).ravel().tolist()}
     header = (f'"""Reference numbers from Keras {keras.__version__} ({keras.backend.backend()} backend, CPU), made '
               f"{datetime.date.today()} by\ntools/keras_reference/recurrent_layers.py. Regenerate with that script; "
               'do not edit by hand."""\n\n')
