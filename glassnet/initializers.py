@@ -60,14 +60,25 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    def __init__(self, value: float = 0.0):
-        self.value = float(value)
+    """Every entry ``value``: a number, or an array broadcast to the weight's shape, as Keras 3
+    takes it (``Embedding(..., embeddings_initializer=Constant(embedding_matrix))``, the
+    pretrained-vectors idiom)."""
+
+    def __init__(self, value=0.0):
+        array = np.asarray(value, dtype=np.float64)
+        if array.dtype.kind not in "fiub" or not np.all(np.isfinite(array)):
+            raise ValueError(f"Constant: value must be a finite number or array of numbers, received {value!r}.")
+        self.value = float(array) if array.ndim == 0 else array
 
     def sample(self, shape, rng):
-        return np.full(shape, self.value)
+        try:
+            return np.broadcast_to(self.value, shape).copy()
+        except ValueError:
+            raise ValueError(f"Constant: an array of shape {np.shape(self.value)} cannot fill a weight of shape "
+                             f"{tuple(shape)}; give one of that shape (or a number).") from None
 
     def get_config(self):
-        return {"value": self.value}
+        return {"value": self.value if isinstance(self.value, float) else self.value.tolist()}
 
 
 class RandomNormal(Initializer):

@@ -268,3 +268,20 @@ def test_pooling1d_configs_and_errors():
     with pytest.raises(ValueError, match="channels-last"):
         layers.MaxPooling1D(data_format="channels_first")
     assert layers.MaxPool1D is layers.MaxPooling1D and layers.GlobalAvgPool1D is layers.GlobalAveragePooling1D
+
+
+def test_pretrained_vectors_through_a_constant_initializer(tmp_path):
+    """Keras's pretrained-embedding idiom: Embedding(embeddings_initializer=Constant(matrix),
+    trainable=False) starts from the matrix, keeps it while the rest trains, and saves it."""
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((30, 4)).astype(np.float32)
+    embedding = layers.Embedding(30, 4, embeddings_initializer=keras.initializers.Constant(matrix), trainable=False)
+    model = keras.Sequential([keras.Input((5,), dtype="int32"), embedding, layers.LSTM(3), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(rng.integers(0, 30, (16, 5)), rng.random(16), epochs=1, verbose=0)
+    np.testing.assert_array_equal(embedding.get_weights()[0], matrix)
+    model.save(tmp_path / "m.glassnet")
+    loaded = keras.models.load_model(tmp_path / "m.glassnet")
+    np.testing.assert_array_equal(loaded.layers[0].get_weights()[0], matrix)
+    with pytest.raises(ValueError, match="Constant: an array of shape \\(30, 4\\) cannot fill a weight of shape \\(31, 4\\)"):
+        layers.Embedding(31, 4, embeddings_initializer=keras.initializers.Constant(matrix)).build_for((None, 5))
