@@ -237,7 +237,7 @@ class Recurrent(Layer):
             record[0] = state
         # h_in_t, the h that meets U: h_{t-1} itself, or a copy with recurrent dropout applied
         h_in_all = history[0][:-1] if recurrent_keep is None else \
-            np.multiply(history[0][:-1], recurrent_keep, out=self.scratch("h_in", (timesteps, batch, self.units), dtype))
+            self.scratch("h_in", (timesteps, batch, self.units), dtype)  # filled step by step
         cache = self.begin(projected, history)
         cache["h_in"] = h_in_all
         with one_blas_thread(batch * self.units * width):   # the loop's products are small

@@ -85,6 +85,11 @@ class LSTM(Recurrent):
             cache["halves"] = _halves(self.units, projected.dtype)
             cache["bias"] = self.bias.value if self.use_bias else np.zeros(width, projected.dtype)
             cache["kernel_t"] = np.ascontiguousarray(self.recurrent_kernel.value.T)
+            state = (batch, self.units)
+            cache["squashed"] = self.scratch("squashed", (batch, width), projected.dtype)
+            # backward's dL/dc_{t-1} and dL/dh_{t-1}: two buffers each, used in turn
+            cache["dc"] = (self.scratch("dc0", state, projected.dtype), self.scratch("dc1", state, projected.dtype))
+            cache["dh"] = (self.scratch("dh0", state, projected.dtype), self.scratch("dh1", state, projected.dtype))
         return cache
 
     def step(self, cache, t, states, h_in, new_states):
@@ -92,7 +97,7 @@ class LSTM(Recurrent):
         z, gates = cache["z"][t], cache["gates"][t]
         h, c = new_states
         if cache["fused"]:                            # the same maths in fewer passes (engine/recurrent_kernels.py)
-            squashed = np.dot(h_in, self.recurrent_kernel.value, out=self.scratch("squashed", z.shape, z.dtype))
+            squashed = np.dot(h_in, self.recurrent_kernel.value, out=cache["squashed"])
             cache["lstm_arguments"](squashed, z, cache["bias"], cache["halves"])
             cache["lstm_gates"](np.tanh(squashed, out=squashed), states[1], gates, c)
             np.multiply(gates[:, 3 * u:], np.tanh(c, out=cache["f_c"][t]), out=h)
@@ -113,9 +118,9 @@ class LSTM(Recurrent):
         z, gates, f_c = cache["z"][t], cache["gates"][t], cache["f_c"][t]
         c_previous, c = cache["c"][t], cache["c"][t + 1]
         if cache["fused"]:
-            dc_previous = self.scratch(f"dc{t % 2}", dc.shape, dc.dtype)   # two buffers, used in turn
+            dc_previous = cache["dc"][t & 1]
             cache["lstm_backward"](dh, dc, gates, f_c, c_previous, d_projected, dc_previous)
-            dh_previous = np.dot(d_projected, cache["kernel_t"], out=self.scratch(f"dh{t % 2}", dh.shape, dh.dtype))
+            dh_previous = np.dot(d_projected, cache["kernel_t"], out=cache["dh"][t & 1])
             return dh_previous, [None, dc_previous]
         i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
         dc = dc + self.activation.backward(c, f_c, dh * o)
