@@ -47,6 +47,29 @@ def activation_argument(value, argument: str, owner: str):
         raise type(error)(f"{owner}: {argument}: {error}") from None
 
 
+def step_settings(owner: str, units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                  bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                  kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed) -> dict:
+    """The settings of one step that a recurrent layer and its cell (cells.py) share, checked
+    and resolved: {attribute: value}. Constraints are accepted only as None."""
+    for argument, value in (("kernel_constraint", kernel_constraint), ("recurrent_constraint", recurrent_constraint),
+                            ("bias_constraint", bias_constraint)):
+        if value is not None:
+            raise ValueError(f"{owner}: {argument} is not supported by glassnet yet; expected None, received {value!r}.")
+    return {"units": check_positive_int(units, "units", owner),
+            "activation": activation_argument(activation, "activation", owner),
+            "use_bias": check_bool(use_bias, "use_bias", owner),
+            "kernel_initializer": initializers_module.get(kernel_initializer),
+            "recurrent_initializer": initializers_module.get(recurrent_initializer),
+            "bias_initializer": initializers_module.get(bias_initializer),
+            "kernel_regularizer": regularizers_module.get(kernel_regularizer),
+            "recurrent_regularizer": regularizers_module.get(recurrent_regularizer),
+            "bias_regularizer": regularizers_module.get(bias_regularizer),
+            "dropout": check_number(dropout, "dropout", owner, 0, 1, high_open=True),
+            "recurrent_dropout": check_number(recurrent_dropout, "recurrent_dropout", owner, 0, 1, high_open=True),
+            "seed": check_int(seed, "seed", owner, minimum=0, allow_none=True)}
+
+
 def uses_fused_gates(layer) -> bool:
     """Whether ``layer``'s gates are the ones the fused kernels compute: sigmoid gates and a
     tanh candidate, in float32 or float64."""
@@ -76,23 +99,16 @@ class Recurrent(Layer):
                  unroll: bool = False, zero_output_for_mask: bool = False, **kwargs):
         super().__init__(**kwargs)
         owner = f'{type(self).__name__} "{self.name}"'
-        self.units = check_positive_int(units, "units", owner)
-        self.activation = activation_argument(activation, "activation", owner)
-        self.use_bias = check_bool(use_bias, "use_bias", owner)
-        self.kernel_initializer = initializers_module.get(kernel_initializer)
-        self.recurrent_initializer = initializers_module.get(recurrent_initializer)
-        self.bias_initializer = initializers_module.get(bias_initializer)
-        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers_module.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers_module.get(bias_regularizer)
-        for argument, value in (("activity_regularizer", activity_regularizer),
-                                ("kernel_constraint", kernel_constraint),
-                                ("recurrent_constraint", recurrent_constraint), ("bias_constraint", bias_constraint)):
-            if value is not None:
-                raise ValueError(f"{owner}: {argument} is not supported by glassnet yet; received {value!r}.")
-        self.dropout = check_number(dropout, "dropout", owner, 0, 1, high_open=True)
-        self.recurrent_dropout = check_number(recurrent_dropout, "recurrent_dropout", owner, 0, 1, high_open=True)
-        self.seed = check_int(seed, "seed", owner, minimum=0, allow_none=True)
+        if activity_regularizer is not None:
+            raise ValueError(f"{owner}: activity_regularizer is not supported by glassnet yet; received "
+                             f"{activity_regularizer!r}.")
+        self.__dict__.update(step_settings(
+            owner, units=units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint, dropout=dropout,
+            recurrent_dropout=recurrent_dropout, seed=seed))
         self.return_sequences = check_bool(return_sequences, "return_sequences", owner)
         self.return_state = check_bool(return_state, "return_state", owner)
         self.go_backwards = check_bool(go_backwards, "go_backwards", owner)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from ... import activations as activations_module
 from ... import initializers as initializers_module
 from ... import regularizers as regularizers_module
-from ...utils.validation import check_bool, check_int, check_number, check_positive_int
+from ...utils.validation import check_bool
 from ..base import Layer
-from .base import activation_argument
+from .base import activation_argument, step_settings
 from .gru import GRU
 from .lstm import LSTM
 from .simple_rnn import SimpleRNN
@@ -34,24 +34,13 @@ class RecurrentCell(Layer):
                  bias_constraint=None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        owner = f'{type(self).__name__} "{self.name}"'
-        self.units = check_positive_int(units, "units", owner)
-        self.activation = activation_argument(activation, "activation", owner)
-        self.use_bias = check_bool(use_bias, "use_bias", owner)
-        self.kernel_initializer = initializers_module.get(kernel_initializer)
-        self.recurrent_initializer = initializers_module.get(recurrent_initializer)
-        self.bias_initializer = initializers_module.get(bias_initializer)
-        self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers_module.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers_module.get(bias_regularizer)
-        for argument, value in (("kernel_constraint", kernel_constraint),
-                                ("recurrent_constraint", recurrent_constraint), ("bias_constraint", bias_constraint)):
-            if value is not None:
-                raise ValueError(f"{owner}: {argument} is not supported by glassnet; expected None, "
-                                 f"received {value!r}.")
-        self.dropout = check_number(dropout, "dropout", owner, 0, 1, high_open=True)
-        self.recurrent_dropout = check_number(recurrent_dropout, "recurrent_dropout", owner, 0, 1, high_open=True)
-        self.seed = check_int(seed, "seed", owner, minimum=0, allow_none=True)
+        self.__dict__.update(step_settings(
+            f'{type(self).__name__} "{self.name}"', units=units, activation=activation, use_bias=use_bias,
+            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed))
 
     @property
     def state_size(self):
