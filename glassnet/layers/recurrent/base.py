@@ -15,7 +15,8 @@ are then three large products over all steps at once:
     dW = sum_t x_t^T dprojected_t,   dU = sum_t h_{t-1}^T d(h U)_t,   dx_t = dprojected_t W^T
 
 Time runs along the first axis inside the layer, (timesteps, batch, ...), so that one step's
-arrays are contiguous.
+arrays are blocks of rows; each step's input x_t and state h_{t-1} sit side by side in one array,
+so that dW and dU come from one product.
 
 Masks (``Embedding(mask_zero=True)``, ``Masking``): at a masked step of a sample the states are
 carried over unchanged, and so is the output (or it is zero, with ``zero_output_for_mask``);
@@ -247,8 +248,9 @@ class Recurrent(Layer):
         self.add_input_bias(projected)
 
         states = self._initial_states(initial_state, batch, dtype)
-        history = [inputs_and_states[:, :, features:]] + [self.scratch(f"state{i}", (timesteps + 1, batch, self.units), dtype)
-                                                         for i in range(1, self.state_count)]  # each state before and after every step
+        # each state before and after every step: h beside the inputs, the others (an LSTM's c) apart
+        history = [inputs_and_states[:, :, features:]]
+        history += [self.scratch(f"state{i}", (timesteps + 1, batch, self.units), dtype) for i in range(1, self.state_count)]
         for record, state in zip(history, states):
             record[0] = state
         # h_in_t, the h that meets U: h_{t-1} itself, or a copy with recurrent dropout applied
