@@ -218,15 +218,21 @@ class Model(SubclassedEngine):
             x = self._text_input(x)
         if not self.built:
             with grandom.drawing_from(self._random):  # a model built in a thread draws from its own stream
-                self._build_from((None,) + x.shape[1:])
+                if x.dtype.kind in "USO" and type(self)._build_from is SubclassedEngine._build_from:
+                    self._build_from((None,) + x.shape[1:], sample=x[:1])  # call() runs on text, not zeros
+                else:
+                    self._build_from((None,) + x.shape[1:])
         else:
             self._check_input(x.shape, argument)
         return x
 
     def _takes_strings(self) -> bool:
-        """Whether the model's input is text: a string Input, or a first layer that takes strings."""
+        """Whether the model's input is text: a string Input, or a first layer that takes strings
+        (for a subclassed model, whose call is code: any of its layers)."""
         inputs = [t.node.layer for t in getattr(self, "_inputs", None) or []]
         first = [getattr(self, "_input_layer", None)] + list(getattr(self, "_layers", None) or [])[:1]
+        if not inputs and getattr(self, "_layers", None) is None:
+            first = self.layers
         return any(getattr(layer, "takes_strings", False) for layer in inputs + first if layer is not None)
 
     def _text_input(self, x: np.ndarray) -> np.ndarray:

@@ -50,9 +50,12 @@ class SubclassedEngine:
             return self.call(x, training=training)
         return self.call(x)
 
-    def _build_from(self, input_shape):
+    def _build_from(self, input_shape, sample=None):
+        """Build by running ``call`` once, on zeros of ``input_shape`` (or on ``sample``: text
+        has no zeros)."""
         input_shape = tuple(input_shape)
-        sample = np.zeros((1,) + tuple(1 if d is None else d for d in input_shape[1:]), self.dtype)
+        if sample is None:
+            sample = np.zeros((1,) + tuple(1 if d is None else d for d in input_shape[1:]), self.dtype)
         from ..layers.base import _values_of
         output = _values_of(self._run_call(sample, False))
         self.input_shape = (None,) + input_shape[1:]

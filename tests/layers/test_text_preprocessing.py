@@ -261,3 +261,30 @@ def test_a_vectorizer_called_on_a_flat_batch_then_joins_a_string_model():
                               keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(1, activation="sigmoid")])
     np.testing.assert_array_equal(model.layers[0](texts[:, None]), vectorizer(texts))
     assert model.predict(texts, verbose=0).shape == (4, 1)
+
+
+def test_a_subclassed_model_reads_text_through_its_vectorizer():
+    """Keras's subclassing idiom with text: call() starts with a TextVectorization layer; the
+    model is built on the first strings it sees (text has no zeros) and trains on strings."""
+    texts = np.array(["good movie", "bad movie", "great film", "awful film"] * 4)
+    labels = np.array([1, 0, 1, 0] * 4)
+
+    class TextModel(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.vectorizer = keras.layers.TextVectorization(max_tokens=20, output_sequence_length=4)
+            self.vectorizer.adapt(texts)
+            self.embedding = keras.layers.Embedding(20, 8, mask_zero=True)
+            self.lstm = keras.layers.LSTM(4)
+            self.classifier = keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, inputs):
+            return self.classifier(self.lstm(self.embedding(self.vectorizer(inputs))))
+
+    keras.utils.set_random_seed(0)
+    model = TextModel()
+    model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(texts, labels, epochs=10, verbose=0)
+    assert history.history["accuracy"][-1] == 1.0
+    good, awful = model.predict(np.array(["good film", "awful movie"]), verbose=0).ravel()
+    assert good > 0.5 > awful
