@@ -118,6 +118,8 @@ def _conv1d(graph, x, layer):
     if layer.padding == "same":
         pads = list(conv_utils.same_padding(layer.input_shape[1], layer.kernel_size[1], layer.strides[1],
                                             layer.dilation_rate[1]))
+    elif layer.padding == "causal":  # zeros before the first step only
+        pads = [(layer.kernel_size[1] - 1) * layer.dilation_rate[1], 0]
     y = graph.op("Conv", inputs, kernel_shape=[layer.kernel_size[1]], strides=[layer.strides[1]],
                  dilations=[layer.dilation_rate[1]], pads=pads)
     return graph.op("Transpose", [y], perm=[0, 2, 1])

@@ -19,16 +19,18 @@ def as_pair(value, argument: str, layer: str) -> tuple[int, int]:
     return check_pair(value, argument, f'Layer "{layer}"')
 
 
-def check_padding(padding: str, layer: str) -> str:
+def check_padding(padding: str, layer: str, allowed=("valid", "same")) -> str:
     padding = str(padding).lower()
-    if padding not in ("valid", "same"):
-        raise ValueError(f'Layer "{layer}": padding must be "valid" or "same", received {padding!r}')
+    if padding not in allowed:
+        names = " or ".join(f'"{p}"' for p in allowed) if len(allowed) < 3 else \
+            ", ".join(f'"{p}"' for p in allowed[:-1]) + f' or "{allowed[-1]}"'
+        raise ValueError(f'Layer "{layer}": padding must be {names}, received {padding!r}')
     return padding
 
 
 def output_length(size: int, window: int, stride: int, dilation: int, padding: str) -> int:
-    """Output length along one axis; "same" keeps ceil(size / stride), as Keras."""
-    if padding == "same":
+    """Output length along one axis; "same" and "causal" keep ceil(size / stride), as Keras."""
+    if padding in ("same", "causal"):
         return math.ceil(size / stride)
     span = (window - 1) * dilation + 1
     return (size - span) // stride + 1
@@ -42,8 +44,13 @@ def same_padding(size: int, window: int, stride: int, dilation: int) -> tuple[in
 
 
 def pad_amounts(shape, window, strides, dilation, padding):
+    """((top, bottom), (left, right)) zeros around an NHWC image. "causal" (Conv1D, whose steps
+    are the image's columns) pads only before, by the kernel's span less one, so that output t
+    sees inputs up to t and no later."""
     if padding == "valid":
         return (0, 0), (0, 0)
+    if padding == "causal":
+        return ((window[0] - 1) * dilation[0], 0), ((window[1] - 1) * dilation[1], 0)
     return (same_padding(shape[1], window[0], strides[0], dilation[0]),
             same_padding(shape[2], window[1], strides[1], dilation[1]))
 

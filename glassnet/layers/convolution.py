@@ -26,16 +26,23 @@ class Conv2D(Layer):
     """
 
     rank = 2
+    paddings = ("valid", "same")  # Conv1D adds "causal"
 
     def __init__(self, filters: int, kernel_size, strides=(1, 1), padding: str = "valid", dilation_rate=(1, 1),
                  activation=None, use_bias: bool = True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, data_format=None,
+                 groups: int = 1, **kwargs):
         super().__init__(**kwargs)
+        from .image_reshaping import check_channels_last
+        check_channels_last(data_format, self)
+        if groups != 1:
+            raise ValueError(f'{type(self).__name__} "{self.name}": groups={groups!r} (grouped convolution) is not '
+                             "supported by glassnet; groups must be 1.")
         self.filters = check_positive_int(filters, "filters", f'{type(self).__name__} "{self.name}"')
         self.kernel_size = self._pair(kernel_size, "kernel_size")
         self.strides = self._pair(strides, "strides")
         self.dilation_rate = self._pair(dilation_rate, "dilation_rate")
-        self.padding = conv_utils.check_padding(padding, self.name)
+        self.padding = conv_utils.check_padding(padding, self.name, self.paddings)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f'{type(self).__name__} "{self.name}": strides > 1 together with dilation_rate > 1 is not '
                              "supported (nor is it by Keras).")
@@ -159,8 +166,8 @@ class Conv2D(Layer):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size[2 - self.rank:]),
-                "strides": list(self.strides[2 - self.rank:]), "padding": self.padding,
-                "dilation_rate": list(self.dilation_rate[2 - self.rank:]),
+                "strides": list(self.strides[2 - self.rank:]), "padding": self.padding, "data_format": "channels_last",
+                "dilation_rate": list(self.dilation_rate[2 - self.rank:]), "groups": 1,
                 **KernelOptions.config_of(self)}
 
 
@@ -196,11 +203,13 @@ class StepsAsImage:
 
 class Conv1D(StepsAsImage, Conv2D):
     """1-D convolution over (batch, steps, channels) with a kernel of shape (k, channels, filters);
-    computed as a Conv2D over (batch, 1, steps, channels)."""
+    computed as a Conv2D over (batch, 1, steps, channels). ``padding="causal"`` pads only before
+    the first step, (k - 1) * dilation_rate zeros, so that output t depends on steps up to t."""
 
     rank = 1
+    paddings = ("valid", "same", "causal")
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1, **kwargs):
-        single = self._single
+        single = self._single  # data_format and groups, as Conv2D takes them, travel in kwargs
         super().__init__(filters, (1, single(kernel_size, "kernel_size")), (1, single(strides, "strides")),
                          padding, (1, single(dilation_rate, "dilation_rate")), **kwargs)

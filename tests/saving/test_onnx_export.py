@@ -117,6 +117,8 @@ SEQUENCE_MODELS = {
                                             layers.TimeDistributed(layers.Dense(2)), layers.GlobalAveragePooling1D()],
     "bidirectional_relu_rnn_average": lambda: [keras.Input((7, 3)), layers.Bidirectional(
         layers.SimpleRNN(4, activation="relu"), merge_mode="ave"), layers.Dense(1)],
+    "causal_conv_then_gru": lambda: [keras.Input((7, 3)), layers.Conv1D(4, 3, padding="causal", dilation_rate=2),
+                                     layers.GRU(3)],
     "gru_backwards_hard_sigmoid_lstm": lambda: [keras.Input((7, 3)), layers.GRU(3, go_backwards=True, return_sequences=True),
                                                 layers.LSTM(4, recurrent_activation="hard_sigmoid"),
                                                 layers.Dense(2)],

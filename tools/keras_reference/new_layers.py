@@ -60,6 +60,10 @@ CASES = {
                                                     "output_padding": 1}, (1, 3, 3)),
     "conv1dt_k3_d2_sigmoid": ("Conv1DTranspose", {"filters": 2, "kernel_size": 3, "dilation_rate": 2,
                                                   "activation": "sigmoid"}, (1, 4, 2)),
+    "conv1d_causal_dilated": ("Conv1D", {"filters": 3, "kernel_size": 3, "padding": "causal", "dilation_rate": 2},
+                              (2, 9, 2)),
+    "conv1d_causal_strided": ("Conv1D", {"filters": 2, "kernel_size": 4, "padding": "causal", "strides": 2,
+                                         "use_bias": False}, (2, 9, 2)),
 }
 
 
