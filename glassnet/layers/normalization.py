@@ -1,4 +1,5 @@
-"""BatchNormalization: normalise each channel over the batch, then scale and shift."""
+"""BatchNormalization (each channel over the batch) and LayerNormalization (each sample over its
+features): normalise, then scale and shift."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from ..utils.validation import check_bool, check_number
 from .. import initializers as initializers_module
-from .base import Layer
+from .base import Layer, _shape_text
 
 
 class BatchNormalization(Layer):
@@ -88,3 +89,87 @@ class BatchNormalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale}
+
+
+class LayerNormalization(Layer):
+    """Normalise each sample over its last axis (the features of one step, in a sequence), then
+    scale and shift: x_hat = (x - mean) / sqrt(var + epsilon), y = gamma * x_hat + beta, with the
+    mean and variance of each sample's last axis. No batch statistics, so training and
+    inference compute the same.
+
+    Keras defaults: axis -1, epsilon 1e-3, center and scale. Weights, in order: gamma, beta
+    (each of the last axis's size).
+
+    Backward, with d values in the last axis and g = dL/dy:
+    dgamma = sum over the other axes of g * x_hat, dbeta = sum of g,
+    dx = (gamma g - mean(gamma g) - x_hat * mean(gamma g * x_hat)) / sqrt(var + eps),
+    the means over the last axis.
+    """
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 rms_scaling: bool = False, beta_initializer="zeros", gamma_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        owner = f'LayerNormalization "{self.name}"'
+        if axis not in (-1, [-1], (-1,)):
+            raise ValueError(f"{owner}: only axis=-1 (the last axis) is supported by glassnet, received {axis!r}.")
+        self.epsilon = check_number(epsilon, "epsilon", owner, 0, low_open=True)
+        self.center, self.scale = check_bool(center, "center", owner), check_bool(scale, "scale", owner)
+        if check_bool(rms_scaling, "rms_scaling", owner):
+            raise ValueError(f"{owner}: rms_scaling=True is not supported by glassnet yet.")
+        for argument, value in (("beta_constraint", beta_constraint), ("gamma_constraint", gamma_constraint)):
+            if value is not None:
+                raise ValueError(f"{owner}: {argument} is not supported by glassnet yet; received {value!r}.")
+        from .. import regularizers as regularizers_module
+        self.beta_initializer = initializers_module.get(beta_initializer)
+        self.gamma_initializer = initializers_module.get(gamma_initializer)
+        self.beta_regularizer = regularizers_module.get(beta_regularizer)
+        self.gamma_regularizer = regularizers_module.get(gamma_regularizer)
+        self.gamma = self.beta = None
+
+    def build(self, input_shape):
+        features = input_shape[-1]
+        if features is None:
+            raise ValueError(f'LayerNormalization "{self.name}" needs a known last input axis, received input '
+                             f"shape {_shape_text(input_shape)}.")
+        if self.scale:
+            self.gamma = self.add_weight("gamma", (features,), self.gamma_initializer, self.gamma_regularizer)
+        if self.center:
+            self.beta = self.add_weight("beta", (features,), self.beta_initializer, self.beta_regularizer)
+
+    def forward(self, x, training=False):
+        mean = x.mean(axis=-1, keepdims=True)
+        centered = x - mean
+        inverse_std = 1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + x.dtype.type(self.epsilon))
+        x_hat = centered * inverse_std
+        y = x_hat * self.gamma.value if self.scale else x_hat.copy()
+        if self.center:
+            y += self.beta.value
+        self._saved = (x_hat, inverse_std)
+        return y
+
+    def backward(self, grad_output, need_input_grad=True):
+        x_hat, inverse_std = self._saved
+        features = x_hat.shape[-1]
+        flat_g, flat_x_hat = grad_output.reshape(-1, features), x_hat.reshape(-1, features)
+        if self.scale:
+            self.gamma.grad[...] = (flat_g * flat_x_hat).sum(axis=0)
+        if self.center:
+            self.beta.grad[...] = flat_g.sum(axis=0)
+        if not need_input_grad:
+            return None
+        g = grad_output * self.gamma.value if self.scale else grad_output
+        return inverse_std * (g - g.mean(axis=-1, keepdims=True) - x_hat * (g * x_hat).mean(axis=-1, keepdims=True))
+
+    def get_config(self):
+        from .. import regularizers as regularizers_module
+        return {**super().get_config(), "axis": [-1], "epsilon": self.epsilon, "center": self.center,
+                "scale": self.scale, "rms_scaling": False,
+                "beta_initializer": initializers_module.serialize(self.beta_initializer),
+                "gamma_initializer": initializers_module.serialize(self.gamma_initializer),
+                "beta_regularizer": regularizers_module.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers_module.serialize(self.gamma_regularizer),
+                "beta_constraint": None, "gamma_constraint": None}

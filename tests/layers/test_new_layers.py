@@ -334,3 +334,27 @@ def test_bad_arguments_give_clear_errors():
         model = keras.Sequential([keras.Input((None, 2)), layers.Conv1DTranspose(1, 2, padding="same",
                                                                                   output_padding=0, strides=2)])
         model.predict(np.zeros((1, 1, 2), np.float32), verbose=0)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.LayerNormalization(), lambda: layers.LayerNormalization(center=False),
+                                  lambda: layers.LayerNormalization(scale=False, epsilon=0.1),
+                                  lambda: layers.Conv1D(3, 3, padding="causal", dilation_rate=2)])
+def test_layer_normalization_and_causal_conv_gradients(make):
+    """Finite differences in float64, on weights that are not the initial ones (gamma 1, beta 0)."""
+    layer = make()
+    x = np.random.default_rng(0).standard_normal((3, 6, 4))
+    layer(x)
+    layer.set_weights([np.random.default_rng(i).standard_normal(w.shape) for i, w in enumerate(layer.get_weights())])
+    result = check_gradients(layer, x)
+    assert result.ok, result.errors
+
+
+def test_layer_normalization_in_a_sequence_model_and_its_errors():
+    model = keras.Sequential([keras.Input((5, 3)), layers.LSTM(4, return_sequences=True), layers.LayerNormalization(),
+                              layers.GlobalAveragePooling1D(), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(np.random.default_rng(0).random((8, 5, 3)), np.zeros(8), verbose=0)
+    with pytest.raises(ValueError, match='LayerNormalization "ln": only axis=-1'):
+        layers.LayerNormalization(axis=1, name="ln")
+    with pytest.raises(ValueError, match="epsilon"):
+        layers.LayerNormalization(epsilon=0)

@@ -62,6 +62,8 @@ CASES = {
                                                   "activation": "sigmoid"}, (1, 4, 2)),
     "conv1d_causal_dilated": ("Conv1D", {"filters": 3, "kernel_size": 3, "padding": "causal", "dilation_rate": 2},
                               (2, 9, 2)),
+    "layer_normalization": ("LayerNormalization", {}, (2, 3, 4)),
+    "layer_normalization_eps_no_center": ("LayerNormalization", {"epsilon": 0.1, "center": False}, (3, 5)),
     "conv1d_causal_strided": ("Conv1D", {"filters": 2, "kernel_size": 4, "padding": "causal", "strides": 2,
                                          "use_bias": False}, (2, 9, 2)),
 }
