@@ -2,6 +2,7 @@
 transposed convolution, pooling, normalization and image reshaping."""
 
 from .activation import Activation, LeakyReLU, ReLU, Softmax
+from .attention import MultiHeadAttention
 from .base import Layer, Parameter
 from .convolution import Conv1D, Conv2D
 from .core import Identity, Lambda
@@ -18,7 +19,9 @@ from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2
 from .pooling1d import AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D
 from .preprocessing import IntegerLookup, StringLookup, TextVectorization
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
-from .reshaping import Flatten, RepeatVector, Reshape
+from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D
+from .reshaping import Flatten, Permute, RepeatVector, Reshape
+from .sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
 from .serialization import deserialize, serialize
 from .transposed_convolution import Conv1DTranspose, Conv2DTranspose
 from .wrappers import Bidirectional, TimeDistributed
@@ -29,7 +32,7 @@ GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling1D, GlobalMaxPooling1D
 Convolution2D = Conv2D
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
 
-__all__ = ["LayerNormalization", "IntegerLookup", "StringLookup", "TextVectorization", "GRU", "LSTM", "SimpleRNN", "RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "AveragePooling1D", "AvgPool1D", "Bidirectional", "Embedding", "GlobalAveragePooling1D",
+__all__ = ["MultiHeadAttention", "LayerNormalization", "IntegerLookup", "StringLookup", "TextVectorization", "GRU", "LSTM", "SimpleRNN", "RNN", "GRUCell", "LSTMCell", "SimpleRNNCell", "AveragePooling1D", "AvgPool1D", "Bidirectional", "Embedding", "GlobalAveragePooling1D",
            "GlobalAvgPool1D", "GlobalMaxPool1D", "GlobalMaxPooling1D", "Masking", "MaxPool1D", "MaxPooling1D",
            "TimeDistributed",
            "Add", "Average", "Concatenate", "Dot", "Identity", "Lambda", "Maximum", "Minimum", "Multiply",
@@ -38,4 +41,5 @@ __all__ = ["LayerNormalization", "IntegerLookup", "StringLookup", "TextVectoriza
            "Conv2DTranspose", "Convolution1DTranspose", "Convolution2D", "Convolution2DTranspose", "Cropping2D",
            "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
            "MaxPool2D", "MaxPooling2D", "Parameter", "RepeatVector", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D",
-           "deserialize", "serialize"]
+           "Cropping1D", "GaussianDropout", "GaussianNoise", "Permute", "SpatialDropout1D", "UpSampling1D",
+           "ZeroPadding1D", "deserialize", "serialize"]

@@ -373,6 +373,7 @@ class Layer:
             if name == "_contexts" or name.startswith("_inbound"):
                 continue
             items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            items = [as_tracked_layer(v) for v in items]
             found += [v for v in items if isinstance(v, Layer) and v is not self and all(v is not f for f in found)]
         return found
 
@@ -450,6 +451,14 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def as_tracked_layer(value):
+    """``value``, or, for a model held as an attribute (a Sequential feed-forward block inside a
+    layer or a subclassed model), the layer view of it (models/as_layer.py) that shares its
+    weights, so that they are counted, saved and trained as Keras tracks them."""
+    view = getattr(value, "_as_layer", None)
+    return view() if view is not None and not isinstance(value, Layer) and callable(view) else value
 
 
 _TAKES_TRAINING: dict = {}

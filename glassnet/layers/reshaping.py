@@ -1,4 +1,4 @@
-"""Layers that only change the shape of the data: Flatten, Reshape and RepeatVector (no weights)."""
+"""Layers that only change the shape of the data: Flatten, Reshape, RepeatVector and Permute (no weights)."""
 
 from __future__ import annotations
 
@@ -100,3 +100,47 @@ class RepeatVector(Layer):
 
     def get_config(self):
         return {**super().get_config(), "n": self.n}
+
+
+class Permute(Layer):
+    """Reorder the axes after the batch axis, as Keras's ``layers.Permute``: ``dims`` is a
+    permutation of 1 ... n (1-based, the batch axis 0 never moves) for inputs of rank n + 1,
+    and y = transpose(x, (0,) + dims), so output axis i is input axis dims[i - 1]; e.g.
+    dims=(2, 1) turns (batch, steps, features) into (batch, features, steps).
+
+    Backward transposes the gradient back with the inverse permutation: dx = transpose(dy,
+    argsort((0,) + dims)).
+    """
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(dims, (tuple, list)) or not all(is_int(d) for d in dims):
+            raise TypeError(f'Permute "{self.name}": dims must be a tuple of integers (a permutation of 1 ... n), '
+                            f"received {dims!r}.")
+        if sorted(int(d) for d in dims) != list(range(1, len(dims) + 1)):
+            raise ValueError(f'Permute "{self.name}": dims must be a permutation of 1 ... {len(dims)} (each axis after '
+                             f"the batch axis once, counted from 1), received dims={tuple(dims)}.")
+        self.dims = tuple(int(d) for d in dims)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != len(self.dims) + 1:
+            raise ValueError(f'Permute "{self.name}": dims={self.dims} needs input of rank {len(self.dims) + 1} '
+                             f"(batch axis included), received shape {_shape_text(input_shape)}.")
+        return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def forward(self, x, training=False):
+        permuted = x.transpose((0,) + self.dims)
+        out = self.scratch("y", permuted.shape, x.dtype)  # contiguous, not a strided view of x
+        out[...] = permuted
+        return out
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        back = grad_output.transpose(np.argsort((0,) + self.dims))
+        grad = self.scratch("dx", back.shape, grad_output.dtype)
+        grad[...] = back
+        return grad
+
+    def get_config(self):
+        return {**super().get_config(), "dims": list(self.dims)}

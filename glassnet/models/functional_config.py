@@ -112,6 +112,8 @@ def without_mask_makers(config: dict) -> list:
 def node_arguments(layer, node, tensor_config) -> dict:
     """One call of ``layer`` as Keras writes it: ``{"args": [x] or [[x1, x2]], "kwargs": {}}``; a
     recurrent layer's initial states go in ``kwargs["initial_state"]``."""
+    if hasattr(layer, "keras_call"):  # a layer called with several arguments and options (attention)
+        return layer.keras_call(node.inputs, tensor_config)
     if node.list_input and hasattr(layer, "state_names"):
         states = [tensor_config(t) for t in node.inputs[1:]]
         return {"args": [tensor_config(node.inputs[0])],
@@ -144,7 +146,24 @@ def model_from_graph_config(config: dict, make_layer):
         waiting = []
         for name, index, node in pending:
             where = f'layer "{name}", call {index}'
-            args = node["args"]
+            args, kwargs = node["args"], node.get("kwargs", {})
+            options = {key: value for key, value in kwargs.items() if key not in ("mask", "initial_state")}
+            if len(args) > 1 or options:  # several positional arguments or options: call(*args, **kwargs)
+                def resolve(value):
+                    if _is_reference(value):
+                        return tensor(value, where)
+                    if isinstance(value, list) and value and all(_is_reference(v) for v in value):
+                        return [tensor(v, where) for v in value]
+                    return value
+                resolved_args = [resolve(a) for a in args]
+                resolved_kwargs = {key: resolve(value) for key, value in options.items()}
+                found = resolved_args + list(resolved_kwargs.values())
+                if any(v is None or isinstance(v, list) and any(t is None for t in v) for v in found):
+                    waiting.append((name, index, node))
+                    continue
+                result = made[name](*resolved_args, **resolved_kwargs)
+                outputs[(name, index)] = result if isinstance(result, list) else [result]
+                continue
             list_input = isinstance(args[0], list)
             references = args[0] if list_input else [args[0]]
             initial_state = node.get("kwargs", {}).get("initial_state")

@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 
-from ..layers.base import Layer, _shape_text
+from ..layers.base import Layer, _shape_text, as_tracked_layer
 
 
 class SubclassedEngine:
@@ -29,6 +29,7 @@ class SubclassedEngine:
         found = []
         for name, value in list(vars(self).items()):  # another thread may add to it meanwhile
             items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            items = [as_tracked_layer(v) for v in items if v is not self]
             found += [v for v in items if isinstance(v, Layer) and all(v is not f for f in found)]
         return found
 

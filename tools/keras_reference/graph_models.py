@@ -121,16 +121,31 @@ def encoder_decoder(keras):
     return keras.Model([source, target], [steps, L.Dense(1, name="summary")(carried)], name="encoder_decoder")
 
 
+def attention_block(keras):
+    """A transformer block, as Keras's text-classification example writes one: self-attention
+    (causal here), a residual connection and LayerNormalization, a feed-forward Dense pair, then
+    cross-attention to a second input with a key of its own."""
+    L = keras.layers
+    tokens, memory = keras.Input((5, 4), name="tokens"), keras.Input((3, 6), name="memory")
+    attended = L.MultiHeadAttention(2, 3, name="self_attention")(tokens, tokens, use_causal_mask=True)
+    x = L.LayerNormalization(epsilon=1e-6, name="norm_1")(L.Add()([tokens, attended]))
+    x = L.LayerNormalization(name="norm_2")(L.Add()([x, L.Dense(4)(L.Dense(8, activation="relu")(x))]))
+    crossed = L.MultiHeadAttention(1, 2, name="cross_attention")(x, memory, key=memory)
+    return keras.Model([tokens, memory], L.Dense(2)(L.GlobalAveragePooling1D()(crossed)), name="attention_block")
+
+
 GRAPHS = {"merge_graph": merge_graph, "residual_cnn": residual_cnn, "registered_layer": registered_layer,
           "nested_models": nested_models, "text_sequences": text_sequences, "recurrent_text": recurrent_text,
-          "encoder_decoder": encoder_decoder}
-SEQUENCE_GRAPHS = ("text_sequences", "recurrent_text", "encoder_decoder")  # no ONNX form yet
+          "encoder_decoder": encoder_decoder, "attention_block": attention_block}
+SEQUENCE_GRAPHS = ("text_sequences", "recurrent_text", "encoder_decoder", "attention_block")  # no ONNX form yet
 
 
 def graph_inputs(kind, rng):
     """Inputs for a graph: a list of float32 arrays (8 samples)."""
     if kind == "encoder_decoder":
         return [rng.random((8, 5, 3), dtype="float32"), rng.random((8, 4, 2), dtype="float32")]
+    if kind == "attention_block":
+        return [rng.random((8, 5, 4), dtype="float32"), rng.random((8, 3, 6), dtype="float32")]
     if kind in SEQUENCE_GRAPHS:  # word ids, pre-padded with zeros (as pad_sequences does)
         ids = rng.integers(1, 12, (8, 6)).astype("float32")
         for row, length in enumerate(rng.integers(1, 7, 8)):

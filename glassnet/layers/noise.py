@@ -1,0 +1,146 @@
+"""Regularization by noise, active only while training (at inference each is the identity):
+GaussianNoise, GaussianDropout and SpatialDropout1D, as Keras's layers of those names.
+
+Each draws from a random stream of its own (``self._rng``, utils/random.py), made from
+``seed`` or, without one, from the shared generator; a model saves the stream with it. All
+three pass their input's mask on unchanged, as in Keras.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ..utils import random as grandom
+from ..utils.validation import is_int
+from .base import Layer, _shape_text
+from .dropout import Dropout
+
+
+def _fraction(layer, value, argument: str, allow_one: bool) -> float:
+    """A real number in [0, 1] (or [0, 1) when ``allow_one`` is false), by name."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f'{type(layer).__name__} "{layer.name}": {argument} must be a number, received {value!r} '
+                        f"({type(value).__name__}).")
+    upper_ok = value <= 1 if allow_one else value < 1
+    if not (0 <= value and upper_ok):
+        interval = "[0, 1]" if allow_one else "[0, 1)"
+        raise ValueError(f'{type(layer).__name__} "{layer.name}": {argument} must be a number in {interval}, '
+                         f"received {argument}={value!r}.")
+    return float(value)
+
+
+def _seed(layer, seed):
+    if seed is not None and not is_int(seed):
+        raise TypeError(f'{type(layer).__name__} "{layer.name}": seed must be an integer or None, received {seed!r}.')
+    if seed is not None and seed < 0:
+        raise ValueError(f'{type(layer).__name__} "{layer.name}": seed must be >= 0, received seed={seed}.')
+    return None if seed is None else int(seed)
+
+
+class GaussianNoise(Layer):
+    """Add zero-centred Gaussian noise while training: y = x + stddev * e, e ~ N(0, 1), one
+    draw per entry (any input shape). Backward: dx = dy (the noise does not depend on x).
+
+    ``stddev`` must lie in [0, 1], as Keras requires; 0 leaves the input unchanged.
+    """
+
+    supports_masking = True
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.stddev = _fraction(self, stddev, "stddev", allow_one=True)
+        self.seed = _seed(self, seed)
+        self._rng = grandom.new_stream(self.seed)
+
+    def forward(self, x, training=False):
+        if not training or self.stddev == 0:
+            return x
+        noise = self._rng.standard_normal(x.shape, dtype=np.float32, out=self.scratch("e", x.shape, np.float32))
+        out = np.multiply(noise, x.dtype.type(self.stddev), out=self.scratch("y", x.shape, x.dtype))
+        return np.add(out, x, out=out)
+
+    def backward(self, grad_output, need_input_grad=True):
+        return grad_output if need_input_grad else None
+
+    def get_config(self):
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+class GaussianDropout(Layer):
+    """Multiply by one-centred Gaussian noise while training: y = x * m, m ~ N(1, rate / (1 - rate))
+    (standard deviation sqrt(rate / (1 - rate)), the variance of inverted dropout of that rate),
+    one draw per entry. Backward: dx = dy * m, with the same m.
+
+    ``rate`` must lie in [0, 1); 0 leaves the input unchanged. (Keras accepts rate=1 and then
+    fails on the division by zero while training; glassnet refuses it when the layer is made.)
+    """
+
+    supports_masking = True
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _fraction(self, rate, "rate", allow_one=False)
+        self.seed = _seed(self, seed)
+        self._rng = grandom.new_stream(self.seed)
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self._saved = None
+            return x
+        noise = self._rng.standard_normal(x.shape, dtype=np.float32, out=self.scratch("e", x.shape, np.float32))
+        multiplier = np.multiply(noise, x.dtype.type(math.sqrt(self.rate / (1.0 - self.rate))),
+                                 out=self.scratch("m", x.shape, x.dtype))
+        multiplier += 1
+        self._saved = multiplier
+        return np.multiply(x, multiplier, out=self.scratch("y", x.shape, x.dtype))
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        if self._saved is None:
+            return grad_output
+        return np.multiply(grad_output, self._saved, out=self.scratch("dx", grad_output.shape, grad_output.dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class SpatialDropout1D(Dropout):
+    """Dropout of whole feature maps of a sequence (batch, steps, features): while training,
+    one keep/drop decision per (sample, feature), shared by every step, kept with probability
+    1 - rate and scaled by 1 / (1 - rate): y[b, t, c] = x[b, t, c] * k[b, c] / (1 - rate).
+    Backward uses the same mask: dx = dy * k / (1 - rate). At inference, the identity.
+
+    Its config holds only rate, seed, name and dtype, as Keras's does.
+    """
+
+    def __init__(self, rate, seed=None, **kwargs):
+        Layer.__init__(self, **kwargs)  # Dropout's own checks would name Dropout; these name this layer
+        self.rate = _fraction(self, rate, "rate", allow_one=False)
+        self.seed = _seed(self, seed)
+        self.noise_shape = None  # the mask's shape comes from _mask_shape
+        self._rng = grandom.new_stream(self.seed)
+
+    def _mask_shape(self, x):
+        return (x.shape[0], 1, x.shape[2])
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f'SpatialDropout1D "{self.name}" expects 3-D input (batch, steps, features), '
+                             f"received shape {_shape_text(input_shape)}.")
+        return input_shape
+
+    def forward(self, x, training=False):
+        if x.ndim != 3:
+            self.compute_output_shape(x.shape)
+        return super().forward(x, training)
+
+    def get_config(self):
+        config = {key: value for key, value in super().get_config().items() if key not in ("trainable", "noise_shape")}
+        return config
+
+
+__all__ = ["GaussianDropout", "GaussianNoise", "SpatialDropout1D"]
