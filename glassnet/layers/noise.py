@@ -9,35 +9,22 @@ three pass their input's mask on unchanged, as in Keras.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from ..utils import random as grandom
-from ..utils.validation import is_int
+from ..utils.validation import check_int, check_number
 from .base import Layer, _shape_text
 from .dropout import Dropout
 
 
 def _fraction(layer, value, argument: str, allow_one: bool) -> float:
     """A real number in [0, 1] (or [0, 1) when ``allow_one`` is false), by name."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f'{type(layer).__name__} "{layer.name}": {argument} must be a number, received {value!r} '
-                        f"({type(value).__name__}).")
-    upper_ok = value <= 1 if allow_one else value < 1
-    if not (0 <= value and upper_ok):
-        interval = "[0, 1]" if allow_one else "[0, 1)"
-        raise ValueError(f'{type(layer).__name__} "{layer.name}": {argument} must be a number in {interval}, '
-                         f"received {argument}={value!r}.")
-    return float(value)
+    return check_number(value, argument, f'{type(layer).__name__} "{layer.name}"', 0, 1, high_open=not allow_one)
 
 
 def _seed(layer, seed):
-    if seed is not None and not is_int(seed):
-        raise TypeError(f'{type(layer).__name__} "{layer.name}": seed must be an integer or None, received {seed!r}.')
-    if seed is not None and seed < 0:
-        raise ValueError(f'{type(layer).__name__} "{layer.name}": seed must be >= 0, received seed={seed}.')
-    return None if seed is None else int(seed)
+    return check_int(seed, "seed", f'{type(layer).__name__} "{layer.name}"', minimum=0, allow_none=True)
 
 
 class GaussianNoise(Layer):
@@ -97,12 +84,7 @@ class GaussianDropout(Layer):
         self._saved = multiplier
         return np.multiply(x, multiplier, out=self.scratch("y", x.shape, x.dtype))
 
-    def backward(self, grad_output, need_input_grad=True):
-        if not need_input_grad:
-            return None
-        if self._saved is None:
-            return grad_output
-        return np.multiply(grad_output, self._saved, out=self.scratch("dx", grad_output.shape, grad_output.dtype))
+    backward = Dropout.backward  # dx = dy times the same multiplier (none saved at inference: dx = dy)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
