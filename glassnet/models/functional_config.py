@@ -111,13 +111,10 @@ def without_mask_makers(config: dict) -> list:
 
 def node_arguments(layer, node, tensor_config) -> dict:
     """One call of ``layer`` as Keras writes it: ``{"args": [x] or [[x1, x2]], "kwargs": {}}``; a
-    recurrent layer's initial states go in ``kwargs["initial_state"]``."""
-    if hasattr(layer, "keras_call"):  # a layer called with several arguments and options (attention)
+    layer called with keywords (a recurrent layer's initial_state, attention's key and options)
+    says how with ``keras_call``."""
+    if hasattr(layer, "keras_call"):
         return layer.keras_call(node.inputs, tensor_config)
-    if node.list_input and hasattr(layer, "state_names"):
-        states = [tensor_config(t) for t in node.inputs[1:]]
-        return {"args": [tensor_config(node.inputs[0])],
-                "kwargs": {"initial_state": states if len(states) > 1 else states[0]}}
     if node.list_input:
         return {"args": [[tensor_config(t) for t in node.inputs]], "kwargs": {}}
     return {"args": [tensor_config(node.inputs[0])], "kwargs": {}}
@@ -142,21 +139,23 @@ def model_from_graph_config(config: dict, make_layer):
         found = outputs.get((name, node_index))
         return None if found is None else found[tensor_index]
 
+    def resolve(value, where):
+        """A call's argument: the tensor (or list of tensors) it names, or the value itself."""
+        if _is_reference(value):
+            return tensor(value, where)
+        if isinstance(value, list) and value and all(_is_reference(v) for v in value):
+            return [tensor(v, where) for v in value]
+        return value
+
     while pending:
         waiting = []
         for name, index, node in pending:
             where = f'layer "{name}", call {index}'
             args, kwargs = node["args"], node.get("kwargs", {})
-            options = {key: value for key, value in kwargs.items() if key not in ("mask", "initial_state")}
-            if len(args) > 1 or options:  # several positional arguments or options: call(*args, **kwargs)
-                def resolve(value):
-                    if _is_reference(value):
-                        return tensor(value, where)
-                    if isinstance(value, list) and value and all(_is_reference(v) for v in value):
-                        return [tensor(v, where) for v in value]
-                    return value
-                resolved_args = [resolve(a) for a in args]
-                resolved_kwargs = {key: resolve(value) for key, value in options.items()}
+            options = {key: value for key, value in kwargs.items() if key != "mask"}  # masks are glassnet's own
+            if len(args) > 1 or options:  # several arguments or keywords (initial_state, key, ...): call(*a, **kw)
+                resolved_args = [resolve(a, where) for a in args]
+                resolved_kwargs = {key: resolve(value, where) for key, value in options.items()}
                 found = resolved_args + list(resolved_kwargs.values())
                 if any(v is None or isinstance(v, list) and any(t is None for t in v) for v in found):
                     waiting.append((name, index, node))
@@ -166,17 +165,11 @@ def model_from_graph_config(config: dict, make_layer):
                 continue
             list_input = isinstance(args[0], list)
             references = args[0] if list_input else [args[0]]
-            initial_state = node.get("kwargs", {}).get("initial_state")
-            state_references = [] if initial_state is None else \
-                initial_state if isinstance(initial_state, list) and not _is_reference(initial_state) else [initial_state]
-            inputs = [tensor(r, where) for r in references + state_references]
+            inputs = [tensor(r, where) for r in references]
             if any(t is None for t in inputs):
                 waiting.append((name, index, node))
                 continue
-            if state_references:
-                result = made[name](inputs[0], initial_state=inputs[1:])
-            else:
-                result = made[name](inputs if list_input else inputs[0])
+            result = made[name](inputs if list_input else inputs[0])
             outputs[(name, index)] = result if isinstance(result, list) else [result]
         if len(waiting) == len(pending):
             names = sorted({name for name, _, _ in waiting})

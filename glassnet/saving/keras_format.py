@@ -84,12 +84,8 @@ def _keras_layer_config(layer) -> dict:
     registered = registered_name_or_none(type(layer))  # a registered class of the user's: Keras writes no module
     entry = {"module": None if registered else "keras.layers", "class_name": type(layer).__name__, "config": config,
              "registered_name": registered}
-    if hasattr(layer, "keras_build_config") and layer.input_shape is not None:
+    if hasattr(layer, "keras_build_config") and layer.input_shape is not None:  # shapes of several inputs
         entry["build_config"] = layer.keras_build_config()
-    elif isinstance(layer.input_shape, list) and hasattr(layer, "state_names"):  # a recurrent layer given states
-        states = [list(shape) for shape in layer.input_shape[1:]]
-        entry["build_config"] = {"shapes_dict": {"sequences_shape": list(layer.input_shape[0]),
-                                                 "initial_state_shape": states if len(states) > 1 else states[0]}}
     elif layer.input_shape is not None:
         entry["build_config"] = {"input_shape": list(layer.input_shape)}
     return entry
@@ -181,18 +177,15 @@ def _write_weights(store, prefix: str, layers) -> None:
 
 def _weight_groups(layer, path: str) -> list:
     """Where Keras keeps a layer's weights: ``(group, parameters)`` pairs. Most layers hold
-    theirs in ``<path>/vars``; a recurrent layer in its cell's (``keras_weights_path``, e.g.
-    ``<path>/cell/vars``); a wrapper in its layers' groups (``keras_sublayers``: TimeDistributed's
-    ``<path>/layer``, Bidirectional's ``<path>/forward_layer`` and ``<path>/backward_layer``)."""
-    named_groups = getattr(layer, "keras_weight_groups", None)  # weights kept in named sublayers (attention)
+    theirs in ``<path>/vars``; some in named groups below it (``keras_weight_groups``: a
+    recurrent layer's ``<path>/cell/vars``, attention's ``<path>/query_dense/vars`` ...); a
+    wrapper in its layers' groups (``keras_sublayers``: TimeDistributed's ``<path>/layer``,
+    Bidirectional's ``<path>/forward_layer`` and ``<path>/backward_layer``)."""
+    named_groups = getattr(layer, "keras_weight_groups", None)
     if named_groups is not None:
-        return [(f"{path}/vars", [])] + [(f"{path}/{name}/vars", parameters) for name, parameters in named_groups]
+        return [(f"{path}/vars", [])] + [(f"{path}/{name}/vars", list(parameters)) for name, parameters in named_groups]
     sublayers = getattr(layer, "keras_sublayers", ())
-    inner = getattr(layer, "keras_weights_path", None)
-    own = [] if sublayers else list(layer.weights)
-    groups = [(f"{path}/vars", [] if inner else own)]
-    if inner:
-        groups.append((f"{path}/{inner}/vars", own))
+    groups = [(f"{path}/vars", [] if sublayers else list(layer.weights))]
     for name, _, sublayer in sublayers:
         groups += _weight_groups(sublayer, f"{path}/{name}")
     return groups

@@ -45,6 +45,7 @@ def test_matches_keras_forward_and_one_adam_step(name):
 def finite_difference_errors(layer, x, mask=None, training=False, initial_state=None, step=1e-5):
     """Largest relative error of each weight's and the input's (and initial states') gradient,
     in float64, for the loss sum(output * P) with fixed random P (every output of return_state).
+    Initial states go in as Keras's call gives them, [x, *states], and come back as gradients.
     The step 1e-5 keeps the differences' rounding (about 1e-16 |L| / step) well under the 1e-4
     floor below which errors are measured absolutely; with 1e-6 it reached 1e-5 relative."""
     layer.build_for((None,) + x.shape[1:])
@@ -52,11 +53,12 @@ def finite_difference_errors(layer, x, mask=None, training=False, initial_state=
         p.value = np.ascontiguousarray(p.value, np.float64)
         p.grad = np.zeros_like(p.value)
     x = x.astype(np.float64)
+    inputs = x if initial_state is None else [x] + list(initial_state)
     state = layer._rng.bit_generator.state    # the same dropout masks in every evaluation
 
     def run():
         layer._rng.bit_generator.state = state
-        out = layer.forward(x, training=training, mask=mask, initial_state=initial_state)
+        out = layer.forward(inputs, training=training, mask=mask)
         return out if isinstance(out, list) else [out]
 
     projections = [np.random.default_rng(3).standard_normal(o.shape) for o in run()]
@@ -65,10 +67,10 @@ def finite_difference_errors(layer, x, mask=None, training=False, initial_state=
         return sum(float((o * p).sum()) for o, p in zip(run(), projections))
 
     run()
-    dx = layer.backward(projections if layer.return_state else projections[0])
-    checks = [(p.name, p.value, p.grad.copy()) for p in layer.weights] + [("input", x, dx)]
-    if initial_state is not None:
-        checks += [(f"initial_state {i}", s, g) for i, (s, g) in enumerate(zip(initial_state, layer._d_initial_states))]
+    input_grads = layer.backward(projections if layer.return_state else projections[0])
+    arrays, grads = ([x], [input_grads]) if initial_state is None else (inputs, input_grads)
+    checks = [(p.name, p.value, p.grad.copy()) for p in layer.weights]
+    checks += [("input" if i == 0 else f"initial_state {i - 1}", a, g) for i, (a, g) in enumerate(zip(arrays, grads))]
     return {name: _relative_error(analytic, _numeric_gradient(loss, array, step)) for name, array, analytic in checks}
 
 

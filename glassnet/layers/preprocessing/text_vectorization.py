@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...utils.validation import is_int
 from ..base import Layer
 from . import text_tokenization as tokenization
 from .index_lookup import check_output_mode
@@ -57,11 +58,11 @@ class TextVectorization(Layer):
         output_mode = check_output_mode(output_mode, owner)
         if isinstance(ngrams, list):
             ngrams = tuple(ngrams)  # a config read back from JSON
-        if not (ngrams is None or _is_int(ngrams) and ngrams >= 1
-                or isinstance(ngrams, tuple) and ngrams and all(_is_int(n) and n >= 1 for n in ngrams)):
+        if not (ngrams is None or is_int(ngrams) and ngrams >= 1
+                or isinstance(ngrams, tuple) and ngrams and all(is_int(n) and n >= 1 for n in ngrams)):
             raise ValueError(f"{owner}: ngrams must be None, a positive integer or a tuple of them; "
                              f"received ngrams={ngrams!r}.")
-        if output_mode == "int" and not (output_sequence_length is None or _is_int(output_sequence_length)
+        if output_mode == "int" and not (output_sequence_length is None or is_int(output_sequence_length)
                                          and output_sequence_length >= 1):
             raise ValueError(f"{owner}: output_sequence_length must be None or a positive integer; "
                              f"received output_sequence_length={output_sequence_length!r}.")
@@ -74,7 +75,7 @@ class TextVectorization(Layer):
         self.standardize = standardize
         self.split = split
         self.ngrams = ngrams
-        self._ngram_widths = tuple(range(1, ngrams + 1)) if _is_int(ngrams) else ngrams
+        self._ngram_widths = tuple(range(1, ngrams + 1)) if is_int(ngrams) else ngrams
         self.output_mode = output_mode
         self.output_sequence_length = output_sequence_length
         self.encoding = encoding
@@ -182,9 +183,6 @@ class TextVectorization(Layer):
                 config[key] = deserialize_keras_object(config[key])
         return super().from_config(config)
 
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _function_config(value):

@@ -71,6 +71,20 @@ def step_settings(owner: str, units, activation, use_bias, kernel_initializer, r
             "seed": check_int(seed, "seed", owner, minimum=0, allow_none=True)}
 
 
+def step_settings_config(owner) -> dict:
+    """The config of ``step_settings``: what a recurrent layer and its cell write alike."""
+    return {"units": owner.units, "activation": activations_module.serialize(owner.activation),
+            "use_bias": owner.use_bias,
+            "kernel_initializer": initializers_module.serialize(owner.kernel_initializer),
+            "recurrent_initializer": initializers_module.serialize(owner.recurrent_initializer),
+            "bias_initializer": initializers_module.serialize(owner.bias_initializer),
+            "kernel_regularizer": regularizers_module.serialize(owner.kernel_regularizer),
+            "recurrent_regularizer": regularizers_module.serialize(owner.recurrent_regularizer),
+            "bias_regularizer": regularizers_module.serialize(owner.bias_regularizer),
+            "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
+            "dropout": owner.dropout, "recurrent_dropout": owner.recurrent_dropout, "seed": owner.seed}
+
+
 def uses_fused_gates(layer) -> bool:
     """Whether ``layer``'s gates are the ones the fused kernels compute: sigmoid gates and a
     tanh candidate, in float32 or float64."""
@@ -88,7 +102,6 @@ class Recurrent(Layer):
 
     gate_count = 1
     state_count = 1            # h only; an LSTM has (h, c)
-    keras_weights_path = "cell"  # in a .keras file the weights sit in the layer's cell
 
     def __init__(self, units: int, activation="tanh", use_bias: bool = True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -138,6 +151,27 @@ class Recurrent(Layer):
     @property
     def state_names(self) -> tuple:
         return ("h", "c")[:self.state_count]
+
+    # -- as Keras files hold it -----------------------------------------------------------------
+    @property
+    def keras_weight_groups(self):
+        """In a .keras file the weights sit in the layer's cell: ``<layer>/cell/vars``."""
+        return (("cell", self.weights),)
+
+    def keras_call(self, inputs, tensor_config) -> dict:
+        """One call in a saved graph, as Keras writes it: the initial states, if any, as the
+        ``initial_state`` keyword (one tensor, or a list of two for an LSTM)."""
+        if len(inputs) == 1:
+            return {"args": [tensor_config(inputs[0])], "kwargs": {}}
+        states = [tensor_config(t) for t in inputs[1:]]
+        return {"args": [tensor_config(inputs[0])], "kwargs": {"initial_state": states if len(states) > 1 else states[0]}}
+
+    def keras_build_config(self) -> dict:
+        if not isinstance(self.input_shape, list):
+            return {"input_shape": list(self.input_shape)}
+        states = [list(shape) for shape in self.input_shape[1:]]
+        return {"shapes_dict": {"sequences_shape": list(self.input_shape[0]),
+                                "initial_state_shape": states if len(states) > 1 else states[0]}}
 
     def check_input_shape(self, shape: tuple) -> None:
         """Any number of steps: only the rank and the features must fit."""
@@ -217,9 +251,10 @@ class Recurrent(Layer):
         column_sums(d_projected, out=self.bias.grad)
 
     # -- forward ------------------------------------------------------------------------------
-    def forward(self, x, training=False, mask=None, initial_state=None):
+    def forward(self, x, training=False, mask=None):
         given_states = isinstance(x, list)
-        if given_states:                                   # called as layer(x, initial_state=...)
+        initial_state = None
+        if given_states:                                   # [x, *states]: called as layer(x, initial_state=...)
             x, initial_state = x[0], x[1:]
             mask = mask[0] if isinstance(mask, list) else mask
         x = np.asarray(x)
@@ -268,7 +303,7 @@ class Recurrent(Layer):
                     for record in history:
                         np.copyto(record[t + 1], record[t], where=~step_mask[t])
         self._saved = (x.shape, inputs_and_states, step_mask, input_keep, recurrent_keep, history, h_in_all, cache,
-                       "inputs" if given_states else initial_state is not None)
+                       given_states)
         return self._outputs(history, step_mask)
 
     def add_input_bias(self, projected: np.ndarray) -> None:
@@ -306,7 +341,7 @@ class Recurrent(Layer):
     # -- backward -----------------------------------------------------------------------------
     def backward(self, grad_output, need_input_grad=True):
         (x_shape, inputs_and_states, step_mask, input_keep, recurrent_keep, history, h_in_all, cache,
-         had_initial_state) = self._saved
+         given_states) = self._saved
         steps = inputs_and_states[:-1, :, :x_shape[-1]]
         batch, timesteps, features = x_shape
         grads = list(grad_output) if self.return_state else [grad_output]
@@ -341,10 +376,9 @@ class Recurrent(Layer):
         self._weight_gradients(cache, inputs_and_states, flat_d_projected, h_in_all, d_recurrent, recurrent_keep)
         if self.use_bias:
             self.bias_gradient(flat_d_projected, d_recurrent.reshape(-1, width))
-        self._d_initial_states = d_states if had_initial_state else None
         if not need_input_grad:
             return None
-        if had_initial_state == "inputs":
+        if given_states:                                   # dL/dx, then dL/d(each initial state)
             return [self._input_gradient(d_projected, steps, input_keep)] + d_states
         return self._input_gradient(d_projected, steps, input_keep)
 
@@ -391,16 +425,7 @@ class Recurrent(Layer):
 
     # -- configuration ------------------------------------------------------------------------
     def get_config(self):
-        return {**super().get_config(), "units": self.units,
-                "activation": activations_module.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers_module.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers_module.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers_module.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers_module.serialize(self.bias_regularizer),
-                "activity_regularizer": None, "kernel_constraint": None, "recurrent_constraint": None,
-                "bias_constraint": None, "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
-                "seed": self.seed, "return_sequences": self.return_sequences, "return_state": self.return_state,
+        return {**super().get_config(), **step_settings_config(self), "activity_regularizer": None,
+                "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
                 "zero_output_for_mask": self.zero_output_for_mask}

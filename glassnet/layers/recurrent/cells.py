@@ -9,11 +9,9 @@ like one (``{"class_name": "LSTMCell", "config": {...}}``, Keras's own form).
 from __future__ import annotations
 
 from ... import activations as activations_module
-from ... import initializers as initializers_module
-from ... import regularizers as regularizers_module
 from ...utils.validation import check_bool
 from ..base import Layer
-from .base import activation_argument, step_settings
+from .base import activation_argument, step_settings, step_settings_config
 from .gru import GRU
 from .lstm import LSTM
 from .simple_rnn import SimpleRNN
@@ -65,16 +63,7 @@ class RecurrentCell(Layer):
             f"keras.layers.RNN({type(self).__name__}(...)), or use {self.layer_class.__name__}(...) directly.")
 
     def get_config(self) -> dict:
-        config = {**super().get_config(), "units": self.units,
-                  "activation": activations_module.serialize(self.activation), "use_bias": self.use_bias,
-                  "kernel_initializer": initializers_module.serialize(self.kernel_initializer),
-                  "recurrent_initializer": initializers_module.serialize(self.recurrent_initializer),
-                  "bias_initializer": initializers_module.serialize(self.bias_initializer),
-                  "kernel_regularizer": regularizers_module.serialize(self.kernel_regularizer),
-                  "recurrent_regularizer": regularizers_module.serialize(self.recurrent_regularizer),
-                  "bias_regularizer": regularizers_module.serialize(self.bias_regularizer),
-                  "kernel_constraint": None, "recurrent_constraint": None, "bias_constraint": None,
-                  "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
+        config = {**super().get_config(), **step_settings_config(self)}
         config.pop("batch_input_shape", None)
         return config
 
