@@ -8,9 +8,11 @@ GLASSNET_FUSED_KERNELS=0 turns the kernels off.
 
 numba is imported on the first training step, never by ``import glassnet``. Where it cannot
 be imported (a platform without a numba wheel), glassnet warns once and runs the NumPy code.
-Compiled kernels are cached on disk (numba's ``cache=True``): beside the package when its
-folder is writable, else in the user's cache folder (numba's own fallback; NUMBA_CACHE_DIR
-overrides both), so only the first process on a machine pays the compile time.
+Compiled kernels are cached on disk (numba's ``cache=True``) in glassnet's cache folder
+(``<GLASSNET_CACHE_DIR or $XDG_CACHE_HOME/glassnet>/numba``; NUMBA_CACHE_DIR overrides it), so
+only the first process on a machine pays the compile time. Not beside the package: files that
+pip did not install survive an uninstall, and the folder left behind then shadows the next
+install of glassnet (``pip install .`` then ``pip install -e .``) as an empty namespace package.
 """
 
 from __future__ import annotations
@@ -37,6 +39,19 @@ def is_enabled() -> bool:
     return _state["enabled"]
 
 
+def _cache_in_glassnets_folder(numba) -> None:
+    """Point numba's disk cache at glassnet's cache folder when it can be written (else numba
+    keeps its own choice)."""
+    from ..datasets.sources import cache_dir
+    target = cache_dir() / "numba"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if os.access(target, os.W_OK):
+        numba.config.CACHE_DIR = str(target)
+
+
 def _compile():
     try:
         import numba
@@ -45,6 +60,8 @@ def _compile():
                       "which is slower. Reinstall with: pip install --force-reinstall numba", RuntimeWarning,
                       stacklevel=3)
         return None
+    if not os.environ.get("NUMBA_CACHE_DIR"):  # read by the jit decorators made below
+        _cache_in_glassnets_folder(numba)
 
     # fastmath lets LLVM vectorise the loops; error_model="numpy" drops Python's
     # division-by-zero checks. (Splitting the loops across cores with prange was tried: the

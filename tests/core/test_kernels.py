@@ -74,3 +74,21 @@ def test_fused_relu_matches_numpy():
     # ReLU selects values and computes nothing: equal bit for bit.
     np.testing.assert_array_equal(a, np.maximum(z, 0))  # NaN stays NaN
     np.testing.assert_array_equal(relu.backward(z, a, grad, out=np.empty_like(z)), grad * (z > 0))
+
+
+def test_compiled_kernels_are_cached_in_glassnets_folder_not_the_package(tmp_path):
+    """numba's disk cache goes to <GLASSNET_CACHE_DIR>/numba: files written beside an installed
+    package outlive its uninstall, and the folder left then shadows the next install."""
+    import os
+    import subprocess
+    import sys
+    from glassnet.engine import kernels
+    if not kernels.is_enabled():
+        pytest.skip("fused kernels are off (GLASSNET_FUSED_KERNELS=0): nothing is compiled or cached")
+    env = {key: value for key, value in os.environ.items() if key != "NUMBA_CACHE_DIR"}
+    env["GLASSNET_CACHE_DIR"] = str(tmp_path)
+    code = ("import numpy as np, glassnet as keras\n"
+            "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation='relu'), keras.layers.Dense(1)])\n"
+            "m.compile('adam', 'mse'); m.fit(np.random.rand(8, 4), np.random.rand(8), verbose=0)\n")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    assert list((tmp_path / "numba").rglob("*adam*.nbi")), "the Adam kernel's cache index is not in glassnet's folder"
