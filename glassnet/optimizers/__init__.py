@@ -2,12 +2,16 @@
 
 from ..utils.suggest import unknown_name_error
 from . import schedules
-from .adam import Adam, AdamW
+from .adafactor import Adafactor
+from .adam import Adam, Adamax, AdamW
 from .base import Optimizer
-from .others import Adagrad, Nadam, RMSprop
+from .ftrl import Ftrl
+from .lion import Lion
+from .others import Adadelta, Adagrad, Nadam, RMSprop
 from .sgd import SGD
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "nadam": Nadam}
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "nadam": Nadam,
+            "adamax": Adamax, "adadelta": Adadelta, "adafactor": Adafactor, "ftrl": Ftrl, "lion": Lion}
 
 
 def get(identifier) -> Optimizer:
@@ -40,4 +44,5 @@ def deserialize(config, custom_objects: dict | None = None) -> Optimizer:
     return rebuild("optimizer", config, builtin_classes(), Optimizer, custom_objects)
 
 
-__all__ = ["SGD", "Adam", "AdamW", "Adagrad", "Nadam", "Optimizer", "RMSprop", "get", "schedules"]
+__all__ = ["SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion", "Nadam",
+           "Optimizer", "RMSprop", "get", "schedules", "serialize", "deserialize"]

@@ -1,4 +1,4 @@
-"""Adam and AdamW (Kingma & Ba), in Keras's form with epsilon outside the square root."""
+"""Adam, AdamW and Adamax (Kingma & Ba), in Keras's form with epsilon outside the square root."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 
 from ..engine import kernels
 from ..engine.kernels import TINY
+from ..utils.validation import check_number
 from .base import Optimizer
 
 
@@ -82,3 +83,44 @@ def flush_subnormals(*arrays) -> None:
     subnormal floats, on which arithmetic is about a hundred times slower (see engine.kernels)."""
     for array in arrays:
         np.putmask(array, np.abs(array) < TINY, 0)
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm in place of the second moment (Kingma & Ba, section 7).
+    With t the step number (from 1):
+
+        m = m + (1 - beta_1) (g - m)          u = max(beta_2 u, |g|)
+        w -= lr m / ((1 - beta_1^t) (u + epsilon))
+
+    Keras defaults: lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = check_number(beta_1, "beta_1", owner, low=0, high=1, high_open=True)
+        self.beta_2 = check_number(beta_2, "beta_2", owner, low=0, high=1, high_open=True)
+        self.epsilon = check_number(epsilon, "epsilon", owner, low=0)
+
+    def build_slots(self, values):
+        self.momentum = self.add_slot(values)
+        self.norm = self.add_slot(values)
+
+    def update(self, values, grads, learning_rate):
+        t = self.iterations + 1
+        m, u, scratch = self.momentum, self.norm, self._scratch
+        if t % 100 == 0:
+            flush_subnormals(m, u)
+        np.subtract(grads, m, out=scratch)
+        scratch *= 1 - self.beta_1
+        m += scratch
+        u *= self.beta_2
+        np.maximum(u, np.abs(grads, out=scratch), out=u)
+        np.add(u, self.epsilon, out=scratch)
+        np.divide(m, scratch, out=scratch)
+        scratch *= learning_rate / (1 - self.beta_1 ** t)
+        values -= scratch
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

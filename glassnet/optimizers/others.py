@@ -1,10 +1,11 @@
-"""RMSprop, Adagrad and Nadam, in Keras's formulations and with its defaults."""
+"""RMSprop, Adagrad, Nadam and Adadelta, in Keras's formulations and with its defaults."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .adam import Adam
+from ..utils.validation import check_number
+from .adam import Adam, flush_subnormals
 from .base import Optimizer
 
 
@@ -110,3 +111,39 @@ class Nadam(Adam):
         np.sqrt(scratch, out=scratch)
         scratch += self.epsilon
         values -= learning_rate * m_hat / scratch
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler, 2012): step sizes from the ratio of two running RMS values.
+
+        a = rho a + (1 - rho) g^2
+        delta = -sqrt(d + epsilon) / sqrt(a + epsilon) * g
+        d = rho d + (1 - rho) delta^2;   w += lr delta
+
+    Keras defaults: lr 0.001, rho 0.95, epsilon 1e-7.
+    """
+
+    def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.rho = check_number(rho, "rho", "Adadelta", low=0, high=1)
+        self.epsilon = check_number(epsilon, "epsilon", "Adadelta", low=0)
+
+    def build_slots(self, values):
+        self.accumulated_grad = self.add_slot(values)
+        self.accumulated_delta_var = self.add_slot(values)
+
+    def update(self, values, grads, learning_rate):
+        rho, scratch = self.rho, self._scratch
+        a, d = self.accumulated_grad, self.accumulated_delta_var
+        if (self.iterations + 1) % 100 == 0:
+            flush_subnormals(a, d)
+        a *= rho
+        a += (1 - rho) * np.square(grads)
+        delta = -np.sqrt(d + self.epsilon) / np.sqrt(a + self.epsilon) * grads
+        d *= rho
+        d += (1 - rho) * np.square(delta)
+        np.multiply(delta, learning_rate, out=scratch)
+        values += scratch
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
