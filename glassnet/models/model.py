@@ -451,7 +451,7 @@ class Model(SubclassedEngine):
         for metric, weighted in metrics:
             metric.reset_state()
             metric.update_state(y, y_pred, self._masked_weights(mask, weights if weighted else None, np.float64, False))
-            logs[metric.name] = metric.result()
+            logs[metric.name] = metrics_module.log_value(metric.result())
         return logs if return_dict else self._logs_as_list(logs)
 
     # -- fit -----------------------------------------------------------------------------------
@@ -592,7 +592,7 @@ class Model(SubclassedEngine):
         """{name: value} sorted by name, as Keras 3 orders its logs ('accuracy' before 'loss')."""
         logs = {"loss": float(loss)}
         for metric, _ in metrics:
-            logs[metric.name] = float(metric.result())
+            logs[metric.name] = metrics_module.log_value(metric.result())
         return dict(sorted(logs.items()))
 
     def _logs_as_list(self, logs: dict):
@@ -831,7 +831,7 @@ class Model(SubclassedEngine):
             logs[f"{name}_loss"] = float(value / count)
         for name, metrics in zip(self.output_names, metric_objects):
             for metric, _ in metrics:
-                logs[f"{name}_{metric.name}"] = float(metric.result())
+                logs[f"{name}_{metric.name}"] = metrics_module.log_value(metric.result())
         return dict(sorted(logs.items()))
 
     def _train_epoch_outputs(self, epoch, batches, steps, flat, hooks):
