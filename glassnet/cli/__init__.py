@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import datasets as datasets_command
+from . import draw as draw_command
 from . import evaluate as evaluate_command
 from . import predict as predict_command
 from . import train as train_command
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_command.add_parsers(commands)
     predict_command.add_parser(commands)
     datasets_command.add_parser(commands)
+    draw_command.add_parser(commands)
     return parser
 
 

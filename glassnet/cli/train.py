@@ -22,6 +22,10 @@ def add_parser(commands) -> None:
     parser.add_argument("--out", default="runs/latest", help="run directory to write (default runs/latest)")
     parser.add_argument("--data-dir", help="folder holding the data set files")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--watch", action="store_true",
+                        help="show the loss and accuracy curves live on a local web page, updated every epoch")
+    parser.add_argument("--watch-port", type=int, default=0, help="port of the --watch page (default: any free one)")
+    parser.add_argument("--no-browser", action="store_true", help="with --watch: print the page's address only")
     parser.set_defaults(run=run)
 
 
@@ -75,8 +79,10 @@ def run(args) -> int:
     import glassnet as keras
     from .common import load_dataset
     from .report import write_report
-    if args.epochs < 1 or args.batch_size < 1:
-        raise ValueError("--epochs and --batch-size must be positive integers")
+    from ..draw.classes import write_class_names
+    for option, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size)):
+        if value < 1:
+            raise ValueError(f"{option} must be a positive integer, received {value}")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise ValueError(f"--out {args.out}: exists and is not a folder; give a run directory to write")
     keras.utils.set_random_seed(args.seed)
@@ -85,17 +91,27 @@ def run(args) -> int:
     model.compile(optimizer=args.optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     os.makedirs(args.out, exist_ok=True)
     logger = keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv"))
+    callbacks, watch_server = [logger], None
+    if args.watch:
+        from .draw import start_training_page
+        watcher, watch_server = start_training_page(f"{args.model} on {args.data}", args.watch_port,
+                                                    browser=not args.no_browser)
+        callbacks.append(watcher)
     interrupted = False
     try:
         model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size, validation_split=0.1,
-                  callbacks=[logger])
+                  callbacks=callbacks)
     except KeyboardInterrupt:
         interrupted = True
         logger.on_train_end()
         print("\nInterrupted: saving the model as it is now.", file=sys.stderr)
     model.save(os.path.join(args.out, "model.glassnet"))
+    write_class_names(args.out, names)  # glassnet draw names the classes from it
     with open(os.path.join(args.out, "config.json"), "w") as stream:
         json.dump({"class_name": "Sequential", "config": model.get_config()}, stream, indent=2)
     write_report(model, args.out, x_test, y_test, names, model.history, title=f"{args.model} on {args.data}")
     print(f"Saved the run in {args.out}")
+    if watch_server is not None:
+        watch_server.shutdown()
+        watch_server.server_close()
     return 130 if interrupted else 0
