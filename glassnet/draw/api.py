@@ -104,7 +104,7 @@ class Predictor:
     def _from_png(self, body: bytes) -> np.ndarray:
         from PIL import Image
 
-        from ..utils.images import ImageError, read_image
+        from ..utils.images import ImageError, read_image, reading_size
         if not body.startswith(PNG_SIGNATURE):
             raise BadRequest("the body is not a PNG image (send image/png bytes, or JSON {\"pixels\": [[...], ...]})")
         try:
@@ -112,7 +112,7 @@ class Predictor:
                 width, height = image.size
             if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE:
                 raise BadRequest(f"the PNG is {width}x{height} pixels; at most {MAX_IMAGE_SIDE} on a side is accepted")
-            return read_image(io.BytesIO(body), size=self.geometry[:2])
+            return read_image(io.BytesIO(body), size=reading_size(self.input_shape))
         except BadRequest:
             raise
         except (ImageError, OSError, TypeError, ValueError, SyntaxError, EOFError, IndexError,

@@ -8,7 +8,8 @@ Given the size it will be resampled to, it decodes a large JPEG at 1/2, 1/4 or 1
 a 12-megapixel photo costs milliseconds, not seconds.
 
 ``to_model_input`` turns any size and colour into the model's (height, width, channels) in
-[0, 1], white-on-black like MNIST. Pillow is imported by these functions only, never by
+[0, 1], white-on-black like MNIST, and frames a grey drawing as MNIST does (cropped to its
+ink, scaled into the middle 20x20 of 28x28, centred by mass). Pillow is imported by these functions only, never by
 ``import glassnet``.
 """
 
@@ -213,7 +214,8 @@ def to_model_input(image: np.ndarray, input_shape: tuple, name: str = "image") -
 
     ``image`` holds 0..255 values, (h, w) or (h, w, 1|2|3|4) (a last channel of 2 or 4 is alpha,
     laid over white). A light background (a drawing on paper) is inverted, since MNIST-style data
-    are white on black.
+    are white on black. For a grey model the drawing is then framed as MNIST's digits are
+    (``frame_like_mnist``), so a digit drawn small or off-centre reaches the model as in training.
     """
     shape = tuple(input_shape)
     height, width, channels = model_input_geometry(shape, name)
@@ -232,13 +234,50 @@ def to_model_input(image: np.ndarray, input_shape: tuple, name: str = "image") -
     border = np.concatenate([pixels[0].ravel(), pixels[-1].ravel(), pixels[:, 0].ravel(), pixels[:, -1].ravel()])
     if border.mean() > 0.5:
         pixels = 1.0 - pixels
-    resized = _resize(pixels, height, width)
+    framed = frame_like_mnist(pixels[..., 0], height, width) if channels == 1 else None
+    resized = framed[..., None] if framed is not None else _resize(pixels, height, width)
     return resized.reshape(shape).astype(np.float32)
+
+
+def frame_like_mnist(ink: np.ndarray, height: int, width: int, box: float = 20 / 28) -> np.ndarray | None:
+    """A drawing framed as MNIST and EMNIST frame theirs: the ink's bounding box is cropped,
+    scaled (aspect kept) so that its longer side fills ``box`` of the frame, and placed so that
+    its centre of mass is the frame's centre.
+
+    ``ink``: (h, w) values in [0, 1], ink bright on dark. Returns (height, width), or None when
+    there is no ink (a blank image is only resized).
+    """
+    peak = float(ink.max())
+    if peak < 0.05:
+        return None
+    rows = np.flatnonzero(ink.max(axis=1) > 0.2 * peak)
+    cols = np.flatnonzero(ink.max(axis=0) > 0.2 * peak)
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    scale = min(box * height / crop.shape[0], box * width / crop.shape[1])
+    new_height, new_width = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
+    from PIL import Image
+    filter_ = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    scaled = np.asarray(Image.fromarray(crop.astype(np.float32)).resize((new_width, new_height), filter_))
+    mass = max(float(scaled.sum()), 1e-12)
+    centre_row = float((scaled.sum(axis=1) * (np.arange(new_height) + 0.5)).sum()) / mass
+    centre_col = float((scaled.sum(axis=0) * (np.arange(new_width) + 0.5)).sum()) / mass
+    top = min(max(round(height / 2 - centre_row), 0), height - new_height)
+    left = min(max(round(width / 2 - centre_col), 0), width - new_width)
+    framed = np.zeros((height, width), dtype=np.float32)
+    # Shrinking averages a thin stroke with its background: give it back the drawing's full ink.
+    framed[top:top + new_height, left:left + new_width] = np.clip(scaled * (peak / max(float(scaled.max()), 1e-12)), 0, 1)
+    return framed
 
 
 def load_for_model(path, input_shape, model_name: str = "model") -> np.ndarray:
     """The image file at ``path`` as one sample of ``input_shape``: ``read_image`` at the size
     the model takes, then ``to_model_input``. A shape that is no image is reported for
     ``model_name``, a file that is no image for ``path``."""
+    return to_model_input(read_image(path, size=reading_size(input_shape, model_name)), input_shape, _name(path))
+
+
+def reading_size(input_shape, model_name: str = "model") -> tuple[int, int]:
+    """The size to read an image at for a model taking ``input_shape``: four times the model's,
+    so that cropping a drawing to its ink (``frame_like_mnist``) keeps its detail."""
     height, width, _ = model_input_geometry(input_shape, model_name)
-    return to_model_input(read_image(path, size=(height, width)), input_shape, _name(path))
+    return 4 * height, 4 * width

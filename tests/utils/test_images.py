@@ -131,8 +131,9 @@ def test_a_12_megapixel_jpeg_is_decoded_small_with_draft_and_reduce(tmp_path, mo
     sample = load_for_model(tmp_path / "photo.jpg", (28, 28, 1))
     elapsed = time.perf_counter() - start
     assert sample.shape == (28, 28, 1) and 0 <= sample.min() and sample.max() <= 1
-    assert drafts == [((28, 28), (500, 375))]  # the decoder itself ran at 1/8 scale
-    assert reductions == [((500, 375), 13)]    # then a 13x13 box average before the per-pixel work
+    # load_for_model reads at 4x the model's size (112x112), so that cropping to the ink keeps detail
+    assert drafts == [((112, 112), (500, 375))]  # the decoder itself ran at 1/8 scale
+    assert reductions == [((500, 375), 3)]       # then a 3x3 box average before the per-pixel work
     assert read_image(tmp_path / "photo.jpg", size=(28, 28)).shape == (29, 39, 3)  # never below the target
     # light paper, dark stroke -> inverted to a bright stroke on black, as MNIST draws digits
     assert sample[14, 12:16].max() > 0.5 and sample[0, 0, 0] < 0.3
@@ -351,3 +352,37 @@ def test_keras_utils_bad_inputs_get_clear_errors(tmp_path, source):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         utils.save_img(tmp_path / "no" / "such.png", np.zeros((2, 2, 3)))
     assert not (tmp_path / "wide.jpg").exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+# ---------------------------------------------------------------- drawings are framed as MNIST's digits
+
+def test_a_small_off_centre_drawing_is_framed_like_mnist():
+    """MNIST's framing: the ink's bounding box scaled into the middle 20x20 of 28x28 (aspect kept),
+    its centre of mass at the centre of the frame, full ink."""
+    page = np.full((280, 280), 255, dtype=np.uint8)
+    page[10:70, 200:230] = 0  # a small bar drawn in the top-right corner, black on white
+    sample = to_model_input(page, (28, 28, 1))[..., 0]
+    rows, cols = np.nonzero(sample > 0.5)
+    assert rows.max() - rows.min() + 1 == 20 and cols.max() - cols.min() + 1 == 10  # 60x30 -> 20x10
+    mass = sample.sum()
+    centre = ((sample.sum(axis=1) * (np.arange(28) + 0.5)).sum() / mass,
+              (sample.sum(axis=0) * (np.arange(28) + 0.5)).sum() / mass)
+    np.testing.assert_allclose(centre, (14, 14), atol=0.5)
+    assert sample.max() == pytest.approx(1.0)
+    assert np.count_nonzero(to_model_input(np.full((50, 50), 255, np.uint8), (28, 28, 1))) == 0  # blank stays blank
+
+
+@pytest.mark.realdata
+def test_framing_keeps_mnist_digits_readable(real_data_dir):
+    """MNIST's own digits, framed again, are read as well as the originals by a model trained on
+    originals (measured: 0.9505 plain, 0.9365 framed): the framing is MNIST's."""
+    x, y = keras.datasets.mnist.load_data(path=real_data_dir, download=False, splits=("test",))
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(128, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x[:8000, ..., None] / 255.0, y[:8000], epochs=3, verbose=0)
+    x_held, y_held = x[8000:], y[8000:]
+    plain = model.evaluate(x_held[..., None] / 255.0, y_held, verbose=0)[1]
+    framed = model.evaluate(np.stack([to_model_input(digit, (28, 28, 1)) for digit in x_held]), y_held, verbose=0)[1]
+    assert plain > 0.9 and framed >= plain - 0.03
