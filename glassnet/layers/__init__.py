@@ -17,7 +17,9 @@ from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .pooling1d import AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D
-from .preprocessing import IntegerLookup, StringLookup, TextVectorization
+from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, IntegerLookup, Normalization,
+                            RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+                            Rescaling, Resizing, StringLookup, TextVectorization)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
 from .noise import GaussianDropout, GaussianNoise, SpatialDropout1D
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
@@ -42,4 +44,6 @@ __all__ = ["MultiHeadAttention", "LayerNormalization", "IntegerLookup", "StringL
            "Dense", "Dropout", "Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Input", "InputLayer", "Layer",
            "MaxPool2D", "MaxPooling2D", "Parameter", "RepeatVector", "Reshape", "SpatialDropout2D", "UpSampling2D", "ZeroPadding2D",
            "Cropping1D", "GaussianDropout", "GaussianNoise", "Permute", "SpatialDropout1D", "UpSampling1D",
-           "ZeroPadding1D", "deserialize", "serialize"]
+           "ZeroPadding1D", "deserialize", "serialize",
+           "CategoryEncoding", "CenterCrop", "Discretization", "Normalization", "RandomBrightness", "RandomContrast",
+           "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling", "Resizing"]

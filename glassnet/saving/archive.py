@@ -52,7 +52,8 @@ def check_member_size(archive: zipfile.ZipFile, name: str, path) -> None:
 
 def _array_bytes(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    # ascontiguousarray makes a 0-d array 1-d: keep the shape (a scalar weight stays a scalar)
+    np.lib.format.write_array(buffer, np.ascontiguousarray(array).reshape(np.shape(array)), allow_pickle=False)
     return buffer.getvalue()
 
 

@@ -33,6 +33,22 @@ CASES = {  # layer class -> (arguments drawn, other arguments, input shape)
     "MaxPooling1D": (["pool_size", "strides", "padding"], {}, SEQUENCE),
     "GlobalAveragePooling1D": (["keepdims"], {}, SEQUENCE),
 }
+PREPROCESSING_CASES = {  # the numeric and image preprocessing layers; the random ones run again while training
+    "Normalization": (["axis", "mean", "variance", "invert"], {"mean": 1.0, "variance": 2.0}, VECTOR),
+    "Rescaling": (["scale", "offset"], {"scale": 0.5}, VECTOR),
+    "Discretization": (["bin_boundaries", "num_bins", "epsilon", "output_mode"], {"bin_boundaries": [0.5]}, VECTOR),
+    "Resizing": (["height", "width", "interpolation", "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_value",
+                  "antialias", "fill_mode"], {"height": 4, "width": 3}, IMAGE),
+    "CenterCrop": (["height", "width"], {"height": 4, "width": 4}, IMAGE),
+    "RandomFlip": (["mode", "seed"], {}, IMAGE),
+    "RandomRotation": (["factor", "fill_mode", "interpolation", "seed", "fill_value"], {"factor": 0.1}, IMAGE),
+    "RandomZoom": (["height_factor", "width_factor", "fill_mode", "interpolation"], {"height_factor": 0.2}, IMAGE),
+    "RandomTranslation": (["height_factor", "width_factor", "fill_mode"], {"height_factor": 0.1, "width_factor": 0.1},
+                          IMAGE),
+    "RandomContrast": (["factor", "value_range", "seed"], {"factor": 0.2}, IMAGE),
+    "RandomBrightness": (["factor", "value_range", "seed"], {"factor": 0.2}, IMAGE),
+}
+CASES.update(PREPROCESSING_CASES)
 
 values = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 9), st.floats(allow_nan=True, allow_infinity=True, width=32),
@@ -63,3 +79,33 @@ def test_any_constructor_argument_builds_a_working_layer_or_is_named(case, data)
         return
     outputs = y if isinstance(y, list) else [y]  # return_state gives the states too
     assert all(np.all(np.isfinite(np.asarray(o))) for o in outputs), f"{case}({argument}={value!r}) gave non-finite outputs"
+
+
+TRAINING_CASES = {  # random layers while training (fill_value is left out: a fill near float32's limit may round
+    # to inf in the interpolation, as in Keras), and CategoryEncoding on integer categories
+    name: (drawn, fixed, shape) for name, (drawn, fixed, shape) in PREPROCESSING_CASES.items()
+    if name.startswith("Random")}
+TRAINING_CASES["RandomRotation"] = (["factor", "fill_mode", "interpolation", "seed"], {"factor": 0.1}, IMAGE)
+TRAINING_CASES["CategoryEncoding"] = (["num_tokens", "output_mode", "sparse"], {"num_tokens": 10}, VECTOR)
+
+
+@pytest.mark.parametrize("case", sorted(TRAINING_CASES))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_preprocessing_layers_work_while_training_or_name_the_argument(case, data):
+    drawn, fixed, input_shape = TRAINING_CASES[case]
+    argument = data.draw(st.sampled_from(drawn))
+    value = data.draw(values)
+    try:
+        layer = getattr(layers, case)(**{**fixed, argument: value})
+    except (ValueError, TypeError) as error:
+        assert argument in str(error), f"{case}({argument}={value!r}) raised without naming it: {error}"
+        return
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 10, input_shape) if case == "CategoryEncoding" else rng.random(input_shape, dtype=np.float32)
+    try:
+        y = layer(x, training=True)
+    except ValueError as error:
+        assert layer.name in str(error), f"{case}({argument}={value!r}) failed on input {input_shape}: {error}"
+        return
+    assert np.all(np.isfinite(np.asarray(y))), f"{case}({argument}={value!r}) gave non-finite outputs"
