@@ -8,7 +8,8 @@ With ``save_best_only=True`` a file is written only when ``monitor`` beats the b
 from one ``fit`` to the next, as in Keras).
 
 The ending of ``filepath`` says what is saved, with Keras's rules: ``.weights.h5`` with
-``save_weights_only=True`` (``model.save_weights``, read back with ``model.load_weights``);
+``save_weights_only=True`` (``model.save_weights``: a Keras 3 HDF5 weights file, which Keras's
+``load_weights`` reads too; read back with ``model.load_weights``);
 otherwise the whole model (``model.save``, read back with ``models.load_model``): ``.keras``
 (a Keras 3 file), ``.glassnet``, glassnet's own format (architecture, weights, compile settings
 and optimizer state), which Keras does not know, or ``.h5``, which Keras accepts for its legacy

@@ -939,13 +939,17 @@ class Model(SubclassedEngine):
         from ..saving import save_model
         save_model(self, filepath, include_optimizer)
 
-    def save_weights(self, filepath) -> None:
+    def save_weights(self, filepath, overwrite: bool = True, max_shard_size=None) -> None:
+        """The weights alone: a Keras 3 HDF5 file for ``.weights.h5`` (Keras reads it), glassnet's
+        own for ``.glassnet``."""
         from ..saving import save_weights
-        save_weights(self, filepath)
+        save_weights(self, filepath, overwrite, max_shard_size)
 
-    def load_weights(self, filepath) -> None:
+    def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs) -> None:
+        """Weights from a ``.weights.h5`` file (Keras's or glassnet's), a ``.keras`` file or
+        glassnet's own; ``skip_mismatch=True`` skips, with a warning, layers that do not fit."""
         from ..saving import load_weights
-        load_weights(self, filepath)
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def to_json(self, **kwargs) -> str:
         """The architecture (no weights) as Keras's JSON; ``models.model_from_json`` reads it back,

@@ -36,8 +36,8 @@ def _h5py():
     try:
         import h5py
     except ImportError:
-        raise ImportError("Reading and writing Keras .keras files needs h5py, which glassnet's install brings; "
-                          "it is missing here: pip install h5py") from None
+        raise ImportError("Reading and writing Keras files (.keras, .weights.h5) needs h5py, which glassnet's "
+                          "install brings; it is missing here: pip install h5py") from None
     return h5py
 
 
@@ -152,8 +152,7 @@ def save_keras(model, path) -> None:
     config = keras_model_config(model)
     weights = io.BytesIO()
     with h5py.File(weights, "w") as store:
-        _write_weights(store, "", model.layers)
-        store.create_group("vars")
+        write_model_weights(store, model)
     metadata = {"keras_version": KERAS_VERSION_WRITTEN, "date_saved": "", "written_by": "glassnet"}
     with atomic_write(path) as stream, zipfile.ZipFile(stream, "w") as archive:
         archive.writestr("metadata.json", json.dumps(metadata))
@@ -161,16 +160,26 @@ def save_keras(model, path) -> None:
         archive.writestr("model.weights.h5", weights.getvalue())
 
 
+def write_model_weights(store, model) -> None:
+    """Keras 3's weights layout, into the open h5py file ``store``: what a ``.keras`` file's
+    ``model.weights.h5`` holds and what ``model.save_weights("x.weights.h5")`` writes."""
+    _write_weights(store, "", model.layers)
+    store.create_group("vars").attrs["name"] = model.name
+
+
 def _write_weights(store, prefix: str, layers) -> None:
     """``{prefix}layers/<key>/vars/<i>`` for each layer; a nested model's layers one level down,
-    under ``{prefix}layers/<key>/layers/...``, keyed afresh inside it (as Keras stores them)."""
+    under ``{prefix}layers/<key>/layers/...``, keyed afresh inside it (as Keras stores them).
+    A ``vars`` group of a layer carries the layer's name as its ``name`` attribute, as Keras's does."""
     for key, layer in zip(_layer_keys(layers), layers):
         if getattr(layer, "is_nested_model", False):
-            store.create_group(f"{prefix}layers/{key}/vars")
+            store.create_group(f"{prefix}layers/{key}/vars").attrs["name"] = layer.name
             _write_weights(store, f"{prefix}layers/{key}/", layer.model.layers)
             continue
         for path, parameters in _weight_groups(layer, f"{prefix}layers/{key}"):
             group = store.create_group(path)
+            if path == f"{prefix}layers/{key}/vars":
+                group.attrs["name"] = layer.name
             for index, parameter in enumerate(parameters):
                 group.create_dataset(str(index), data=parameter.value)
 
@@ -216,23 +225,54 @@ def _read_weights(store, prefix: str, model, config: dict, path, assets: dict | 
             while tokens and tokens[-1] == "" and len(tokens) > 1:
                 tokens.pop()
             layer.set_vocabulary(tokens)
-        if not layer.weights:
-            continue
-        arrays = []
-        for group_path, parameters in _weight_groups(layer, f"{prefix}layers/{key}"):
-            if not parameters:
-                continue
-            group = store.get(group_path)
-            if group is None:
-                raise ModelFileError(f"{path!r}: no weights stored for layer {layer.name!r} (at {group_path}).")
-            for index, parameter in enumerate(parameters):
-                stored = group.get(str(index))
-                if stored is None or not hasattr(stored, "shape") or tuple(stored.shape) != parameter.shape:
-                    found = "nothing" if stored is None else f"shape {getattr(stored, 'shape', '?')}"
-                    raise ModelFileError(f"{path!r}: layer {layer.name!r} weight {index} should have shape "
-                                         f"{parameter.shape}; the file holds {found} at {group_path}/{index}.")
-                arrays.append(np.asarray(stored))  # read only once its shape is the layer's
-        layer.set_weights(arrays)
+        if layer.weights:
+            layer.set_weights(read_layer_weights(store, layer, f"{prefix}layers/{key}", path))
+
+
+class WeightMismatchError(ModelFileError):
+    """A file's weights for a layer are missing or of another shape than the layer's (which
+    ``load_weights(skip_mismatch=True)`` skips); damaged data stays a plain ModelFileError."""
+
+
+def read_layer_weights(store, layer, layer_path: str, path) -> list:
+    """The arrays of ``layer`` (in ``layer.weights`` order) from its groups under ``layer_path``
+    in the open h5py file ``store``. Each dataset's shape and type are checked against the
+    layer's weight before it is read, so a damaged file allocates nothing the model does not
+    hold; anything wrong is a ModelFileError naming ``path`` and the member."""
+    arrays = []
+    for group_path, parameters in _weight_groups(layer, layer_path):
+        if parameters:
+            try:
+                arrays += _read_group(store, group_path, layer, parameters, path)
+            except ModelFileError:
+                raise
+            except (OSError, KeyError, ValueError, TypeError, RuntimeError) as error:  # h5py on damaged metadata
+                raise ModelFileError(f"{path!r}: {group_path} cannot be read ({type(error).__name__}: {error}).") \
+                    from None
+    return arrays
+
+
+def _read_group(store, group_path: str, layer, parameters, path) -> list:
+    """The arrays of ``parameters`` from the datasets ``<group_path>/0``, ``/1``, ..."""
+    group = store.get(group_path)
+    if group is None:
+        raise WeightMismatchError(f"{path!r}: no weights stored for layer {layer.name!r} (at {group_path}).")
+    arrays = []
+    for index, parameter in enumerate(parameters):
+        member = f"{group_path}/{index}"
+        stored = group.get(str(index))
+        if stored is None or not hasattr(stored, "shape") or tuple(stored.shape) != parameter.shape:
+            found = "nothing" if stored is None else f"shape {getattr(stored, 'shape', '?')}"
+            raise WeightMismatchError(f"{path!r}: layer {layer.name!r} weight {index} should have shape "
+                                      f"{parameter.shape}; the file holds {found} at {member}.")
+        if stored.dtype.kind not in "fiub":
+            raise ModelFileError(f"{path!r}: layer {layer.name!r} weight {index} at {member} holds {stored.dtype}, "
+                                 "not numbers.")
+        try:
+            arrays.append(np.asarray(stored))  # read only once its shape is the layer's
+        except (OSError, ValueError, TypeError, RuntimeError) as error:
+            raise ModelFileError(f"{path!r}: {member} cannot be read ({type(error).__name__}: {error}).") from None
+    return arrays
 
 
 def _from_keras_value(key, value):

@@ -7,6 +7,7 @@ exactly where it stopped.
 
 from __future__ import annotations
 
+import os
 
 import numpy as np
 
@@ -218,14 +219,57 @@ def restore_training_state(model, path) -> dict:
     return _reading(path, "the training state", read)
 
 
-def save_weights(model, path) -> None:
-    """Write only the weights (in ``model.weights`` order), atomically."""
+def save_weights(model, path, overwrite: bool = True, max_shard_size=None) -> None:
+    """Write only the weights, atomically. As in Keras 3 the name must end in ``.weights.h5``:
+    an HDF5 file in Keras's layout, which Keras's ``load_weights`` reads (weights_h5.py). A name
+    ending in ``.glassnet`` gets glassnet's own format instead (a zip of JSON and .npy). With
+    ``overwrite=False`` an existing file is refused (Keras asks at the terminal instead)."""
     model._require_built("save_weights()")
-    write_archive(path, {"contents": "weights"}, {"weights": _weight_manifest(model)}, model.get_weights())
+    name = os.fspath(path)
+    name = name.decode() if isinstance(name, bytes) else name
+    if max_shard_size is not None:
+        raise ValueError(f"save_weights(): glassnet writes one file; max_shard_size must be None, received "
+                         f"max_shard_size={max_shard_size!r}.")
+    if not overwrite and os.path.exists(name):
+        raise FileExistsError(f"save_weights(): {name!r} exists and overwrite=False.")
+    if name.endswith(".weights.h5"):
+        from .weights_h5 import save_weights_h5
+        save_weights_h5(model, name)
+    elif name.endswith(".glassnet"):
+        write_archive(name, {"contents": "weights"}, {"weights": _weight_manifest(model)}, model.get_weights())
+    else:
+        raise ValueError(f"The filename must end in `.weights.h5` (Keras's weights file) or `.glassnet` "
+                         f"(glassnet's own format). Received: filepath={name}")
 
 
-def load_weights(model, path) -> None:
-    """Load weights saved by ``save_weights`` (or ``save``) into a model of the same architecture."""
+def load_weights(model, path, skip_mismatch: bool = False, **kwargs) -> None:
+    """Load weights into a model of the same architecture, from a file of any of the forms
+    told apart by content: a Keras 3 ``.weights.h5`` file (glassnet's or Keras's), a ``.keras``
+    file (its weights), or glassnet's own format (``save_weights("x.glassnet")``, ``save``, or
+    a ``.weights.h5`` name written by an older glassnet). For Keras's files the model must be
+    built; ``skip_mismatch=True`` skips, with a warning, the layers whose weights in the file
+    are missing or of another shape."""
+    from .weights_h5 import file_kind, load_weights_h5
+    if kwargs:
+        raise ValueError(f"load_weights(): invalid keyword arguments {sorted(kwargs)}; glassnet accepts filepath "
+                         "and skip_mismatch (Keras's by_name and objects_to_skip are for its legacy .h5 files).")
+    kind = file_kind(path)
+    if kind in ("hdf5", "keras"):
+        if not model.built:
+            raise ValueError("You are loading weights into a model that has not yet been built. Build it first "
+                             "(call it on data, or model.build(input_shape)), then call load_weights().")
+        load_weights_h5(model, path, skip_mismatch=skip_mismatch)
+    elif kind == "glassnet":
+        if skip_mismatch:
+            raise ValueError(f"load_weights({os.fspath(path)!r}): skip_mismatch=True applies to Keras weights files "
+                             "(.weights.h5, .keras); this one is in glassnet's own format, whose weights load whole.")
+        _load_glassnet_weights(model, path)
+    else:
+        raise ModelFileError(f"{os.fspath(path)!r} is not a weights file glassnet reads: not HDF5 (.weights.h5), "
+                             "not a .keras file and not glassnet's own format.")
+
+
+def _load_glassnet_weights(model, path) -> None:
     reader = ArchiveReader(path)
     try:
         manifest = reader.config.get("weights")

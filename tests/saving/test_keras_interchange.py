@@ -124,3 +124,37 @@ def test_keras_to_glassnet(tmp_path, kind):
                     str(tmp_path / "y.npz")], check=True, capture_output=True)
     model = keras.models.load_model(tmp_path / "k.keras")
     assert_outputs_close(model.predict(x, verbose=0), load_arrays(tmp_path / "y.npz"), atol=1e-5)
+
+
+# -- weights only: model.save_weights("x.weights.h5") / load_weights, both ways ----------------
+WEIGHTS_SCRIPT = TOOLS / "weights_h5.py"
+# A Sequential MLP, a CNN (BatchNormalization's moving statistics trained away from 0 and 1),
+# LSTM/GRU/Bidirectional models, functional models of two inputs, and nested models.
+WEIGHT_KINDS = ["mlp", "cnn", "merge_graph", "recurrent_text", "encoder_decoder", "nested_models"]
+
+
+@pytest.mark.parametrize("kind", WEIGHT_KINDS)
+def test_glassnet_weights_to_keras(tmp_path, kind):
+    python = keras_python()
+    model = glassnet_model(kind)
+    model.save_weights(tmp_path / "g.weights.h5")
+    x = inputs(kind)
+    save_arrays(tmp_path / "x.npz", x)
+    subprocess.run([python, str(WEIGHTS_SCRIPT), "load", kind, str(tmp_path / "g.weights.h5"), str(tmp_path / "x.npz"),
+                    str(tmp_path / "y.npz")], check=True, capture_output=True)
+    assert_outputs_close(load_arrays(tmp_path / "y.npz"), model.predict(x, verbose=0), atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", WEIGHT_KINDS)
+def test_keras_weights_to_glassnet(tmp_path, kind):
+    python = keras_python()
+    x = inputs(kind)
+    save_arrays(tmp_path / "x.npz", x)
+    subprocess.run([python, str(WEIGHTS_SCRIPT), "save", kind, str(tmp_path / "k.weights.h5"), str(tmp_path / "x.npz"),
+                    str(tmp_path / "y.npz")], check=True, capture_output=True)
+    model = glassnet_model(kind)  # the same architecture, its own initial weights
+    before = model.predict(x, verbose=0)
+    model.load_weights(tmp_path / "k.weights.h5")
+    expected = load_arrays(tmp_path / "y.npz")
+    assert_outputs_close(model.predict(x, verbose=0), expected, atol=1e-5)
+    assert max(np.abs(b - e).max() for b, e in zip(as_list(before), expected)) > 1e-3  # the load changed them

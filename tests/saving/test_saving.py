@@ -63,7 +63,7 @@ def test_resume_equals_training_straight_through(tmp_path, optimizer):
 
 def test_save_and_load_weights(tmp_path):
     model = mlp()
-    path = tmp_path / "w.weights"
+    path = tmp_path / "w.glassnet"  # glassnet's own weights format; .weights.h5 is Keras's (test_weights_h5.py)
     model.save_weights(path)
     other = mlp()
     other.load_weights(path)
