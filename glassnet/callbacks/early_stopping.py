@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_int, check_number
 from .base import Callback, warn_missing_monitor
 
 
 def resolve_mode(mode: str, monitor: str, owner: str) -> str:
     """'min' or 'max'; 'auto' means max for accuracies (and AUC), min otherwise, as in Keras."""
+    if not isinstance(monitor, str):
+        raise TypeError(f"{owner}: monitor must be the name of a logged quantity such as 'val_loss', received "
+                        f"{type(monitor).__name__} {monitor!r:.60}.")
     if mode not in ("auto", "min", "max"):
         raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max', received {mode!r}")
     if mode != "auto":
@@ -27,11 +31,14 @@ class EarlyStopping(Callback):
                  mode: str = "auto", baseline: float | None = None, restore_best_weights: bool = False,
                  start_from_epoch: int = 0):
         super().__init__()
-        self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
-        self.mode = resolve_mode(mode, monitor, "EarlyStopping")
-        self.min_delta = abs(min_delta) * (1 if self.mode == "max" else -1)
-        self.baseline, self.restore_best_weights = baseline, restore_best_weights
-        self.start_from_epoch = start_from_epoch
+        owner = "EarlyStopping"
+        self.monitor, self.verbose = monitor, verbose
+        self.patience = check_int(patience, "patience", owner, minimum=0)
+        self.mode = resolve_mode(mode, monitor, owner)
+        self.min_delta = abs(check_number(min_delta, "min_delta", owner)) * (1 if self.mode == "max" else -1)
+        self.baseline = check_number(baseline, "baseline", owner, allow_none=True)
+        self.restore_best_weights = check_bool(restore_best_weights, "restore_best_weights", owner)
+        self.start_from_epoch = check_int(start_from_epoch, "start_from_epoch", owner, minimum=0)
 
     def _improved(self, value, reference) -> bool:
         if reference is None:

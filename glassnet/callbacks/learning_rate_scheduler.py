@@ -7,12 +7,13 @@ the epoch's end the rate in use goes into the logs as ``learning_rate``, the key
 so ``history.history["learning_rate"]`` lists it per epoch (as ReduceLROnPlateau does).
 ``verbose=1`` prints Keras's message. A schedule that returns something other than a real
 number (a string, None, an array of several values) or a negative number is an error naming
-the epoch and the value; unlike Keras, an int or a NumPy scalar of any float type is taken.
+the epoch and the value (NaN and infinity too); unlike Keras, an int or a NumPy scalar of any float type is taken.
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
 
 import numpy as np
@@ -67,9 +68,9 @@ class LearningRateScheduler(Callback):
         if number is None:
             raise ValueError(f"LearningRateScheduler: schedule(epoch={epoch}, lr={learning_rate}) must return a "
                              f"float (the new learning rate), received {value!r} of type {type(value).__name__}")
-        if number < 0:
+        if not (math.isfinite(number) and number >= 0):
             raise ValueError(f"LearningRateScheduler: schedule(epoch={epoch}, lr={learning_rate}) must return a "
-                             f"learning rate >= 0, received {value!r}")
+                             f"finite learning rate >= 0, received {value!r}")
         return number
 
     def on_epoch_begin(self, epoch, logs=None):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import math
 import os
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_callable, check_int, check_number, check_path
 from .base import Callback, warn_missing_monitor
 from .early_stopping import resolve_mode
+from .learning_rate_scheduler import _takes_positional
 
 
 class ReduceLROnPlateau(Callback):
@@ -20,11 +23,14 @@ class ReduceLROnPlateau(Callback):
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10, verbose: int = 0,
                  mode: str = "auto", min_delta: float = 1e-4, cooldown: int = 0, min_lr: float = 0.0):
         super().__init__()
-        if factor >= 1.0:
-            raise ValueError(f"ReduceLROnPlateau: factor must be < 1, received {factor!r}")
-        self.monitor, self.factor, self.patience, self.verbose = monitor, factor, patience, verbose
-        self.mode = resolve_mode(mode, monitor, "ReduceLROnPlateau")
-        self.min_delta, self.cooldown, self.min_lr = min_delta, cooldown, min_lr
+        owner = "ReduceLROnPlateau"
+        self.factor = check_number(factor, "factor", owner, low=0, high=1, high_open=True)
+        self.monitor, self.verbose = monitor, verbose
+        self.patience = check_int(patience, "patience", owner, minimum=0)
+        self.mode = resolve_mode(mode, monitor, owner)
+        self.min_delta = check_number(min_delta, "min_delta", owner)
+        self.cooldown = check_int(cooldown, "cooldown", owner, minimum=0)
+        self.min_lr = check_number(min_lr, "min_lr", owner, low=0)
 
     def on_train_begin(self, logs=None):
         self._warned_about = None
@@ -71,12 +77,17 @@ class CSVLogger(Callback):
 
     def __init__(self, filename, separator: str = ",", append: bool = False):
         super().__init__()
-        self.filename, self.separator, self.append = os.fspath(filename), separator, append
+        self.filename = check_path(filename, "filename", "CSVLogger")
+        self.separator, self.append = separator, check_bool(append, "append", "CSVLogger")
         self._file = self._writer = None
 
     def on_train_begin(self, logs=None):
         exists = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
-        self._file = open(self.filename, "a" if self.append else "w", newline="")
+        try:
+            self._file = open(self.filename, "a" if self.append else "w", newline="")
+        except OSError as error:
+            raise type(error)(error.errno, f"CSVLogger cannot write its log to {self.filename!r} "
+                              f"({error.strerror}); give a file in an existing, writable folder") from None
         self._writer = None
         self._header_written = exists
 
@@ -96,8 +107,19 @@ class CSVLogger(Callback):
             self._file = None
 
 
+# The positional arguments each hook of LambdaCallback is called with, as in Keras.
+_HOOK_ARGUMENTS = {"on_epoch_begin": ("epoch", "logs"), "on_epoch_end": ("epoch", "logs"),
+                   "on_train_begin": ("logs",), "on_train_end": ("logs",),
+                   "on_train_batch_begin": ("batch", "logs"), "on_train_batch_end": ("batch", "logs")}
+
+
 class LambdaCallback(Callback):
-    """A callback made of functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``."""
+    """A callback made of functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``.
+
+    Each function must take the arguments Keras calls it with: (epoch, logs) for the epoch
+    hooks, (batch, logs) for the batch hooks, (logs) for on_train_begin/end; one that cannot is
+    refused here, by name, rather than failing in the middle of fit.
+    """
 
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
                  on_train_batch_begin=None, on_train_batch_end=None, on_batch_begin=None, on_batch_end=None):
@@ -106,7 +128,13 @@ class LambdaCallback(Callback):
                  "on_train_begin": on_train_begin, "on_train_end": on_train_end,
                  "on_train_batch_begin": on_train_batch_begin or on_batch_begin,
                  "on_train_batch_end": on_train_batch_end or on_batch_end}
+        for hook, fn in (("on_batch_begin", on_batch_begin), ("on_batch_end", on_batch_end), *given.items()):
+            check_callable(fn, hook, "LambdaCallback", allow_none=True)
         self._given = {hook: fn for hook, fn in given.items() if fn is not None}
+        for hook, fn in self._given.items():
+            if _takes_positional(fn, len(_HOOK_ARGUMENTS[hook])) is False:
+                raise TypeError(f"LambdaCallback: {hook} must be a function of ({', '.join(_HOOK_ARGUMENTS[hook])}), "
+                                f"received {fn!r} with the signature {inspect.signature(fn)}.")
         # Bind only the hooks given, so CallbackList calls nothing per batch otherwise.
         for hook, fn in self._given.items():
             setattr(self, hook, fn)

@@ -18,15 +18,24 @@ def add_parser(commands) -> None:
 
 
 def run_list(args) -> int:
+    """Each data set, each file's place and its checksum's verdict; exit status 1 when a file found is damaged."""
     from .. import datasets
+    damaged = 0
     for name in datasets.DATASETS:
         found = datasets.status(name, args.path)
-        complete = all(found.values())
-        print(f"{name}: {'found' if complete else 'missing ' + str(sum(v is None for v in found.values())) + ' file(s)'}")
-        for role, path in found.items():
-            print(f"  {role:<13} {path if path else '-'}")
+        missing = sum(entry.verdict == "missing" for entry in found.values())
+        bad = sum(entry.verdict == "damaged" for entry in found.values())
+        damaged += bad
+        summary = "found" if not missing else f"missing {missing} file(s)"
+        print(f"{name}: {summary}" + (f", {bad} damaged" if bad else ""))
+        for role, entry in found.items():
+            if entry.path is None:
+                print(f"  {role:<13} -")
+                continue
+            note = f" ({entry.reason}; delete it or replace it with the published file)" if entry.reason else ""
+            print(f"  {role:<13} {entry.verdict:<9} {entry.path}{note}")
     print("builtin: digits (scikit-learn), toy (synthetic)")
-    return 0
+    return 1 if damaged else 0
 
 
 def run_download(args) -> int:

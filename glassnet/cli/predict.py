@@ -19,6 +19,8 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     from ..utils.images import load_for_model, model_input_geometry
     from .common import load_model_file
+    if args.top < 1:
+        raise ValueError(f"--top must be a positive integer, received {args.top}")
     model = load_model_file(args.model, compile=False)
     input_shape = model.input_shape
     if isinstance(input_shape, list):
@@ -29,6 +31,6 @@ def run(args) -> int:
     batch = np.stack([load_for_model(path, input_shape[1:], args.model) for path in args.images])
     probabilities = model.predict(batch, verbose=0)
     for path, row in zip(args.images, probabilities):
-        best = np.argsort(row)[::-1][:max(1, args.top)]
+        best = np.argsort(row)[::-1][:args.top]
         print(f"{path}: " + ", ".join(f"class {int(i)} {row[i]:.1%}" for i in best))
     return 0

@@ -76,18 +76,35 @@ def _key(path: Path, data_file: DataFile) -> tuple:
     return str(path.resolve()), stat.st_size, stat.st_mtime_ns, data_file.md5, data_file.raw_sha256, data_file.sha256
 
 
-def check_local(path: Path, data_file: DataFile) -> None:
-    """Raise ChecksumError unless the local file at ``path`` is ``data_file`` (hashed once while unchanged)."""
-    key = _key(path, data_file)
-    if key in _passed:
-        return
+def _as_published(path: Path, data_file: DataFile) -> bool:
     # Only a .gz file has another form (its decompressed copy); any other file is the one published,
     # whatever it is called (Keras's path= may name it).
-    as_published = path.name == data_file.name or not data_file.name.endswith(".gz")
-    reason = problem(path, data_file, as_published=as_published)
+    return path.name == data_file.name or not data_file.name.endswith(".gz")
+
+
+def checkable(path: Path, data_file: DataFile) -> bool:
+    """Whether the registry records a checksum that the file at ``path`` can be held against."""
+    if data_file.sha256 is not None or data_file.raw_sha256 is not None:
+        return True
+    return data_file.md5 is not None and _as_published(path, data_file)
+
+
+def local_problem(path: Path, data_file: DataFile) -> str | None:
+    """What is wrong with the local file at ``path`` as a copy of ``data_file`` (None: nothing, or
+    nothing can be checked); a file that passed is hashed again only once it has changed."""
+    key = _key(path, data_file)
+    if key in _passed:
+        return None
+    reason = problem(path, data_file, as_published=_as_published(path, data_file))
+    if reason is None and time.time_ns() - key[2] > RACY_NS:
+        _passed.add(key)
+    return reason
+
+
+def check_local(path: Path, data_file: DataFile) -> None:
+    """Raise ChecksumError unless the local file at ``path`` is ``data_file`` (hashed once while unchanged)."""
+    reason = local_problem(path, data_file)
     if reason is not None:
         raise ChecksumError(f"{path} is not a good copy of the published {data_file.name}: {reason}; delete it "
                             "(glassnet then uses the next copy it finds, or downloads a fresh one) or replace it "
                             "with the published file.")
-    if time.time_ns() - key[2] > RACY_NS:
-        _passed.add(key)

@@ -62,10 +62,85 @@ def deadline(timeout: float, size: int, min_rate: float = MIN_RATE) -> float:
     return timeout + size / min_rate
 
 
-def _opener():
+class _Watchdog:
+    """Cuts every connection a request opened once ``seconds`` have passed, so that a server
+    which trickles its status line and headers cannot hold the request open past the deadline
+    (each of its reads is bounded only by the socket timeout). Used as a context manager around
+    opening the URL; ``fired`` says whether it cut."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.connections: list = []
+        self.fired = False
+        self._timer = None
+
+    def track(self, connection_class):
+        """A factory for ``connection_class`` that remembers each connection it makes."""
+        def make(*args, **kwargs):
+            connection = connection_class(*args, **kwargs)
+            self.connections.append(connection)
+            return connection
+        return make
+
+    def _cut(self) -> None:
+        import socket
+        self.fired = True
+        for connection in self.connections:
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def __enter__(self):
+        import threading
+        self._timer = threading.Timer(self.seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+
+def _opener(watchdog: _Watchdog):
     import urllib.request
+
+    class Http(urllib.request.HTTPHandler):
+        def do_open(self, http_class, request, **kwargs):
+            return super().do_open(watchdog.track(http_class), request, **kwargs)
+
+    class Https(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, request, **kwargs):
+            return super().do_open(watchdog.track(http_class), request, **kwargs)
+
     # ProxyHandler() with no argument reads HTTP(S)_PROXY and NO_PROXY from the environment.
-    return urllib.request.build_opener(urllib.request.ProxyHandler())
+    return urllib.request.build_opener(urllib.request.ProxyHandler(), Http(), Https())
+
+
+def header_deadline(timeout: float) -> float:
+    """Seconds that connecting and receiving the status line and headers may take in all: one
+    ``timeout`` to connect, one for the server to answer."""
+    return 2 * timeout
+
+
+def _open(url: str, timeout: float):
+    """The response to a GET of ``url``, its headers received within header_deadline(timeout)."""
+    limit = header_deadline(timeout)
+    missed = (f"missed its deadline of {limit:.1f} s to connect and send its headers (timeout={timeout:g} s; "
+              "the server answered too slowly)")
+    with _Watchdog(limit) as watchdog:
+        try:
+            response = _opener(watchdog).open(url, timeout=timeout)
+        except Exception:
+            if watchdog.fired:  # whatever the cut connection made urllib raise
+                raise OSError(missed) from None
+            raise
+    if watchdog.fired:
+        response.close()
+        raise OSError(missed)
+    return response
 
 
 def _progress_stream(progress: bool):
@@ -100,7 +175,7 @@ def _check_deadline(done: int, total: int | None, elapsed: float, timeout: float
 def _receive(url: str, out, name: str, timeout: float, min_rate: float, stream) -> None:
     """Copy the body at ``url`` into the file ``out``, within the download's deadline."""
     started = time.monotonic()
-    with _opener().open(url, timeout=timeout) as response:
+    with _open(url, timeout) as response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         done = 0
@@ -168,11 +243,13 @@ def download_file(data_file: DataFile, mirrors, folder: Path, timeout: float = 3
     """Try each of ``mirrors`` (one base URL, or a list of them) in turn; return the path of the
     verified file in ``folder``, or raise DownloadError naming every URL tried and what was wrong.
 
-    Deadline: connecting, and every single read, may take up to ``timeout`` seconds; the whole
-    download must end within ``timeout + size / min_rate`` seconds of the request, ``size`` being
-    the Content-Length (or the bytes received so far when the server sends none). A server that
-    trickles is thus given up on soon after the deadline: a 5 kB file with ``timeout=1`` gets
-    1.25 s, a 26 MB one 22 minutes at the default 20 kB/s. Progress is drawn on stderr when
+    Deadline: connecting, and every single read, may take up to ``timeout`` seconds; connecting
+    and receiving the status line and headers, ``2 * timeout`` in all (a server that trickles its
+    headers is cut off then, see _Watchdog); the whole download must end within
+    ``timeout + size / min_rate`` seconds of the request, ``size`` being the Content-Length (or
+    the bytes received so far when the server sends none). A server that trickles its body is
+    thus given up on soon after the deadline: a 5 kB file with ``timeout=1`` gets 1.25 s, a 26 MB
+    one 22 minutes at the default 20 kB/s. Progress is drawn on stderr when
     ``progress`` is true and stderr is a terminal.
     """
     urls = [mirror + data_file.name for mirror in mirror_list(mirrors)]

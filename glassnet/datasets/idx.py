@@ -60,7 +60,10 @@ def parse_idx(data: bytes, name: str) -> np.ndarray:
 
 def read_idx(path) -> np.ndarray:
     """Read an IDX file, gzip-compressed or raw."""
-    name = os.fspath(path)
+    from ..utils.validation import check_path
+    name = check_path(path, "path", "read_idx()")
+    if os.path.isdir(name):
+        raise IsADirectoryError(f"read_idx(): {name!r} is a folder; give the path of an IDX file inside it.")
     with open(name, "rb") as stream:
         data = stream.read()
     return parse_idx(decompress_if_gzip(data, name), name)

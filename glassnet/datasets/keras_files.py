@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..utils.validation import check_path
 from .checksums import check_local
 from .loading import locate
 from .registry import DatasetSpec
@@ -24,7 +25,7 @@ def locate_keras_file(spec: DatasetSpec, role: str, path=None, **options) -> Pat
     """The verified local path of ``spec.files[role]`` (see the module docstring for ``path``);
     ``options`` (download, mirrors, timeout, progress) are as in loading.locate."""
     if path is not None:
-        given = Path(path).expanduser()
+        given = Path(check_path(path, "path", f"{spec.name}.load_data()")).expanduser()
         if given.is_file():
             check_local(given, spec.files[role])
             return given

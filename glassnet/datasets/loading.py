@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils.validation import check_bool
 from . import sources
 from .checksums import check_local
 from .downloading import DownloadError, check_timeout, download_file, mirror_list
@@ -29,6 +30,8 @@ def locate(spec: DatasetSpec, role: str, path=None, download: bool = True, mirro
     data_file = spec.files[role]
     mirrors = mirror_list(spec.mirrors if mirrors is None else mirrors)
     check_timeout(timeout)
+    download = check_bool(download, "download", f"{spec.name}.load_data()")
+    progress = check_bool(progress, "progress", f"{spec.name}.load_data()")
     tried: list[str] = []
     found = sources.find_local(spec, data_file, path, tried)
     if found is not None:

@@ -12,6 +12,7 @@ import logging
 import os
 from pathlib import Path
 
+from ..utils.validation import check_path
 from .registry import DataFile, DatasetSpec
 
 log = logging.getLogger("glassnet.datasets")
@@ -47,7 +48,7 @@ def search_places(spec: DatasetSpec, path=None) -> list[tuple[str, Path]]:
     """(label, folder) pairs to look in, in order."""
     places = []
     if path is not None:
-        root = Path(path).expanduser()
+        root = Path(check_path(path, "path", f"{spec.name}.load_data()")).expanduser()
         places.append(("path argument", root))
         places += [("path argument", root / name) for name in spec.folder_names]
     env = os.environ.get("GLASSNET_DATA")

@@ -82,9 +82,9 @@ def check_encoding_arguments(function: str, num_words, skip_top, maxlen, seed, s
     check_int(function, "skip_top", skip_top, minimum=0)
     check_int(function, "maxlen", maxlen, allow_none=True, minimum=0)
     check_int(function, "seed", seed, allow_none=True)
-    check_int(function, "start_char", start_char, allow_none=True)
-    check_int(function, "oov_char", oov_char, allow_none=True)
-    check_int(function, "index_from", index_from)
+    check_int(function, "start_char", start_char, allow_none=True, minimum=0)
+    check_int(function, "oov_char", oov_char, allow_none=True, minimum=0)
+    check_int(function, "index_from", index_from, minimum=0)
 
 
 def shuffled(rng: np.random.RandomState, sequences: np.ndarray, labels: np.ndarray) -> tuple:

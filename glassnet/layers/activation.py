@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..utils.validation import check_number
+from ..utils.validation import check_number, is_int
 from .. import activations as activations_module
 from .base import Layer
 
@@ -72,6 +72,8 @@ class Softmax(Activation):
 
     def __init__(self, axis: int = -1, **kwargs):
         kwargs.pop("activation", None)
+        if not (is_int(axis) or isinstance(axis, (tuple, list)) and axis and all(is_int(a) for a in axis)):
+            raise TypeError(f"Softmax(): axis must be an integer (or a tuple of integers), received {axis!r}.")
         super().__init__(activations_module.Softmax(axis), **kwargs)
 
     def get_config(self):

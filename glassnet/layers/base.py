@@ -121,7 +121,10 @@ class Layer:
         self.parameters: list[Parameter] = []
         self.input_shape: tuple | None = None
         self.output_shape: tuple | None = None
-        self.dtype = np.dtype(dtype or "float32")
+        try:
+            self.dtype = np.dtype(dtype or "float32")
+        except TypeError:
+            raise TypeError(f"{owner}: dtype must be a dtype name such as 'float32', received {dtype!r}.") from None
         self._declared_input_shape: tuple | None = None
         self._contexts = threading.local()  # each thread's CallContext (see _context)
         self._inbound_nodes: list = []
@@ -403,6 +406,9 @@ class Layer:
         return [p.value.copy() for p in self.weights]
 
     def set_weights(self, weights) -> None:
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f'Layer "{self.name}": set_weights takes a list of arrays (as get_weights returns), '
+                            f"received {type(weights).__name__}.")
         weights = list(weights)
         parameters = self.weights
         if len(weights) != len(parameters):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..utils import random as grandom
+from ..utils.validation import check_number
 from .base import Layer
 
 
@@ -20,9 +21,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise ValueError(f'Dropout "{self.name}": rate must be a number in [0, 1), received {rate!r}')
-        self.rate = float(rate)
+        self.rate = check_number(rate, "rate", f'{type(self).__name__} "{self.name}"', low=0, high=1, high_open=True)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
         self._rng = grandom.new_stream(seed)  # its masks are its own (utils/random.py)

@@ -196,6 +196,11 @@ class Dot(Merge):
 
     def _axes(self, shapes):
         axes = (self.axes, self.axes) if isinstance(self.axes, (int, np.integer)) else self.axes
+        for axis, shape in zip(axes, shapes):
+            if not -len(shape) <= axis < len(shape) or axis % len(shape) == 0:  # 0 is the batch axis
+                raise ValueError(f'Dot layer "{self.name}": axes={self.axes!r} names axis {axis}, which an input of '
+                                 f"shape {_shape_text(shape)} does not have (its axes after the batch axis are 1 to "
+                                 f"{len(shape) - 1}, or -1 to -{len(shape) - 1}).")
         return [a % len(s) for a, s in zip(axes, shapes)]
 
     def compute_output_shape(self, input_shape):

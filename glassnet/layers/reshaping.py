@@ -6,13 +6,20 @@ import numpy as np
 
 from ..utils.validation import is_int
 from .base import Layer, _shape_text
+from .image_reshaping import check_channels_last
 
 
 class Flatten(Layer):
     """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...), row by row (C order, as Keras).
 
-    Backward reshapes the gradient back to the input's shape.
+    Backward reshapes the gradient back to the input's shape. ``data_format`` is Keras's
+    argument: None or "channels_last" (glassnet is channels-last).
     """
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        check_channels_last(data_format, self)
+        self.data_format = "channels_last"
 
     def compute_output_shape(self, input_shape):
         rest = input_shape[1:]
@@ -25,6 +32,9 @@ class Flatten(Layer):
 
     def backward(self, grad_output, need_input_grad=True):
         return grad_output.reshape(self._saved) if need_input_grad else None
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
 
 
 class Reshape(Layer):

@@ -10,7 +10,8 @@ from .sequential import Sequential
 def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: bool = True):
     """Load a model saved with ``model.save(filepath)`` (see glassnet.saving)."""
     from ..saving import load_model as _load_model
-    return _load_model(filepath, custom_objects, compile, safe_mode)
+    from ..utils.validation import check_path
+    return _load_model(check_path(filepath, "filepath", "load_model()"), custom_objects, compile, safe_mode)
 
 
 def model_from_json(json_string, custom_objects=None):

@@ -33,6 +33,10 @@ class Functional(Model):
         for tensor in self._inputs:
             if not isinstance(tensor, graph.KerasTensor) or not isinstance(tensor.node.layer, InputLayer):
                 raise TypeError(f"Model inputs must come from glassnet.Input(...), received {tensor!r}.")
+        for tensor in self._outputs:
+            if not isinstance(tensor, graph.KerasTensor):
+                raise TypeError("Model outputs must be symbolic tensors (the results of calling layers on "
+                                f"glassnet.Input(...)), received {type(tensor).__name__} {tensor!r:.60}.")
         self._nodes = graph.order_nodes(self._inputs, self._outputs)
         used = {id(t) for node in self._nodes for t in node.inputs} | {id(t) for t in self._outputs}
         unused = [t.name for t in self._inputs if id(t) not in used]

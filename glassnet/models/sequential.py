@@ -28,6 +28,12 @@ class Sequential(Model):
         self._chain = {}  # input_grads -> (key, GraphPlan) of the layers as they are
         self.built = False
         self.input_shape = self.output_shape = None
+        if isinstance(layers, (Layer, Model, graph.KerasTensor, type)) or (
+                layers is not None and not isinstance(layers, (list, tuple))):
+            what = (f"the class {layers.__name__}" if isinstance(layers, type) else
+                    f"{type(layers).__name__} {layers!r:.60}")
+            raise TypeError(f'Sequential "{self.name}": layers must be a list of layers, received {what}; write '
+                            "Sequential([layer, ...]), or Sequential() and then model.add(layer).")
         for layer in layers or []:
             self.add(layer)
 
@@ -46,8 +52,12 @@ class Sequential(Model):
             layer = layer.node.layer  # Sequential([Input(shape=...), ...])
         if isinstance(layer, Model):
             layer = layer._as_layer()  # a model as a layer, sharing its weights
+        if isinstance(layer, type) and issubclass(layer, (Layer, Model)):
+            raise TypeError(f'Sequential "{self.name}": add() takes a layer object, received the class '
+                            f"{layer.__name__}: write {layer.__name__}(...) with its arguments.")
         if not isinstance(layer, Layer):
-            raise TypeError(f'Sequential "{self.name}": add() takes a layer, received {layer!r}')
+            raise TypeError(f'Sequential "{self.name}": add() takes a layer, received {type(layer).__name__} '
+                            f"{layer!r:.60}.")
         if isinstance(layer, InputLayer):
             if self._layers or self._input_layer is not None:
                 raise ValueError(f'Sequential "{self.name}": an InputLayer/Input must come first, before any layer.')
@@ -56,6 +66,9 @@ class Sequential(Model):
             return
         if any(existing is layer for existing in self._layers):
             raise ValueError(f'Sequential "{self.name}": layer "{layer.name}" was added twice.')
+        if any(existing.name == layer.name for existing in self._layers):
+            raise ValueError(f'Sequential "{self.name}": the name "{layer.name}" is already the name of a layer in '
+                             "this model; layer names must be unique: pass another name= to the new layer.")
         self._layers.append(layer)
         if self.built:
             self.output_shape = self._build_layer(layer, self.output_shape)
@@ -109,7 +122,8 @@ class Sequential(Model):
             if self.built:
                 return
             raise ValueError(f'Sequential "{self.name}".build() needs an input shape, e.g. build((None, 784)).')
-        self._build_from(tuple(input_shape))
+        from ..utils.validation import check_shape
+        self._build_from(check_shape(input_shape, "input_shape", f'Sequential "{self.name}".build()'))
 
     def _check_input(self, shape: tuple, argument: str) -> None:
         expected = self.input_shape
@@ -164,6 +178,9 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Sequential":
         from ..layers.serialization import deserialize
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+            raise ValueError("Sequential.from_config takes the dict that get_config() returns, with a list under "
+                             f"'layers', received {config!r:.80}.")
         model = cls(name=config.get("name"))
         for spec in config["layers"]:
             model.add(deserialize(spec, custom_objects))

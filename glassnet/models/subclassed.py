@@ -20,6 +20,15 @@ from ..layers.base import Layer, _shape_text, as_tracked_layer
 class SubclassedEngine:
     """The forward/backward of a model defined by ``call`` (Model's default)."""
 
+    def __getattr__(self, name: str):
+        # Reached only for an attribute the model lacks. When Model.__init__ never ran (a
+        # subclass's __init__ without super().__init__()), every attribute it sets is missing.
+        if not name.startswith("__") and "compiled" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__} is a subclass of glassnet.Model whose __init__ did not call "
+                               "super().__init__(): start __init__ with super().__init__() (passing name=... "
+                               "if you want one).")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def call(self, inputs, training=False):
         raise NotImplementedError(f"{type(self).__name__} has no call(): a subclass of glassnet.Model defines "
                                   "call(self, inputs, training=False), or use Model(inputs, outputs) / Sequential.")

@@ -23,6 +23,8 @@ def set_random_seed(seed: int) -> None:
     global _generator
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"set_random_seed: seed must be an integer, received {seed!r}")
+    if seed < 0:
+        raise ValueError(f"set_random_seed: seed must be an integer >= 0, received {seed!r}.")
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)
     _generator = np.random.default_rng(int(seed))

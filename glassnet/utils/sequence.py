@@ -86,7 +86,12 @@ def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: 
     for position, sequence in enumerate(sequences):
         if not len(sequence):
             continue
-        kept = np.asarray(sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen], dtype=dtype)
+        steps = sequence[-maxlen:] if truncating == "pre" else sequence[:maxlen]
+        try:
+            kept = np.asarray(steps, dtype=dtype)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"pad_sequences: the sequence at position {position} cannot be held in dtype {dtype!r} "
+                             f"({error}); pass dtype=object to pad sequences of strings.") from None
         if kept.shape[1:] != step_shape:
             raise ValueError(f"pad_sequences: every step must have the shape of the first non-empty sequence's "
                              f"steps, {step_shape}, but the sequence at position {position} has steps of shape "

@@ -138,3 +138,52 @@ def check_padding_pairs(value, argument: str, owner: str) -> tuple:
         return tuple(check_pair(pair, argument, owner, minimum=0) for pair in value)
     raise _fail(owner, argument, "an integer, a pair (rows, columns) or ((top, bottom), (left, right))", value,
                 error=TypeError)
+
+
+def check_path(value, argument: str, owner: str) -> str:
+    """A file path: a str, bytes or os.PathLike (pathlib.Path), returned as a str."""
+    import os
+    if isinstance(value, (str, bytes, os.PathLike)):
+        path = os.fspath(value)
+        path = os.fsdecode(path) if isinstance(path, bytes) else path
+        if path:
+            return path
+    raise _fail(owner, argument, "a file path (a str or a pathlib.Path)", value,
+                error=ValueError if isinstance(value, (str, bytes)) else TypeError)
+
+
+MODEL_FILE_ENDINGS = (".keras", ".glassnet", ".h5")
+
+
+def check_model_path(value, owner: str = "save()") -> str:
+    """Where model.save may write: a path ending in .keras (Keras's format), .glassnet (glassnet's)
+    or .h5 (glassnet's format under Keras's legacy name), that is not a folder."""
+    import os
+    path = check_path(value, "filepath", owner)
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{owner}: filepath {path!r} is a folder; give a file name inside it, such as "
+                                f"{os.path.join(path, 'model.keras')!r}.")
+    if path.endswith(".weights.h5") or not path.endswith(MODEL_FILE_ENDINGS):
+        fix = ("to save only the weights, call model.save_weights(filepath)" if path.endswith(".weights.h5") else
+               f"e.g. {os.path.splitext(path)[0] + '.keras'!r}")
+        raise ValueError(f"{owner}: filepath must end in .keras (Keras's format) or .glassnet (glassnet's own), "
+                         f"received {path!r}; {fix}.")
+    return path
+
+
+def check_class_weight(class_weight) -> dict:
+    """``class_weight`` as {int class index >= 0: finite weight >= 0}."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"fit(): class_weight must be a dict {{class index: weight}}, received "
+                        f"{type(class_weight).__name__} {class_weight!r:.80}.")
+    checked = {}
+    for key, weight in class_weight.items():
+        if not is_int(key):
+            raise TypeError(f"fit(): class_weight keys must be integer class indices, received the key {key!r}"
+                            + (f"; write {{{int(key)}: ...}}." if isinstance(key, str) and key.isdecimal() else "."))
+        if key < 0:
+            raise ValueError(f"fit(): class_weight keys must be class indices >= 0, received the key {key!r}.")
+        checked[int(key)] = check_number(weight, f"class_weight[{key!r}]", "fit()", low=0)
+        if not np.isfinite(checked[int(key)]):
+            raise _fail("fit()", f"class_weight[{key!r}]", "a finite number >= 0", weight)
+    return checked

@@ -47,7 +47,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     """Serves /<mode>/<file>: mode is good, missing (404), truncated (closes after half the
     promised bytes), short (half the body, no Content-Length), corrupt (first byte flipped),
     damaged (a byte in the middle of the gzip stream flipped), stall (waits stall_seconds
-    first) or trickle (one byte every trickle_seconds)."""
+    first), trickle (one byte of the body every trickle_seconds) or slowheaders (the status
+    line and headers too, one byte every trickle_seconds)."""
 
     files: dict = {}
     stall_seconds = 2.0
@@ -66,6 +67,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if mode == "stall":
             time.sleep(self.stall_seconds)
+        if mode == "slowheaders":
+            head = f"HTTP/1.0 200 OK\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._trickle(head + data)
+            self.close_connection = True
+            return
         body = data
         if mode == "corrupt":
             body = bytes([data[0] ^ 0xFF]) + data[1:]

@@ -179,3 +179,21 @@ def test_proxy_variables_are_honoured(isolated, monkeypatch):
             download_file(spec.files["train_images"], ["http://mirror.invalid/good/"], cache / "mnist", timeout=2,
                           progress=False)
     assert handler.requests == ["http://mirror.invalid/good/train-images-idx3-ubyte.gz"]
+
+
+def test_a_server_trickling_its_headers_misses_the_connect_and_headers_deadline(isolated):
+    """The status line and headers one byte every 0.4 s never trip the 1 s read timeout; the
+    deadline over connecting and headers (2 x timeout) ends the load with the reason."""
+    cache, files, arrays, spec = isolated
+    name = "train-images-idx3-ubyte.gz"
+    with serve(files) as (url, handler):
+        started = time.monotonic()
+        with pytest.raises(datasets.DataNotFoundError) as error:
+            datasets.mnist.load_data(mirrors=f"{url}/slowheaders/", timeout=1, progress=False)
+        elapsed = time.monotonic() - started
+    print(f"header trickle given up after {elapsed:.2f} s")
+    assert elapsed < 10.0
+    assert handler.requests == [f"/slowheaders/{name}"]
+    assert (f"{url}/slowheaders/{name}: missed its deadline of 2.0 s to connect and send its headers (timeout=1 s"
+            in str(error.value).splitlines()[0])
+    assert not (cache / "mnist").exists() or os.listdir(cache / "mnist") == []

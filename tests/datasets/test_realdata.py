@@ -37,9 +37,11 @@ def test_mnist_without_train_images_names_the_missing_file(real_data_dir, monkey
 def test_decompressed_bytes_match_published_checksums(real_data_dir, spec):
     found = datasets.status(spec.name, real_data_dir)
     checked = 0
-    for role, path in found.items():
+    for role, entry in found.items():
+        path = entry.path
         if path is None:
             continue
+        assert entry.verdict in ("verified", "unchecked"), entry
         expected = spec.files[role].raw_sha256
         raw = decompress_if_gzip(path.read_bytes(), str(path))
         assert hashlib.sha256(raw).hexdigest() == expected, path

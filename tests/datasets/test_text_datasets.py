@@ -195,8 +195,8 @@ def test_the_command_line_lists_them(text_data, capsys):
     tmp_path, _ = text_data
     assert run_list(argparse.Namespace(path=str(tmp_path / "files"))) == 0
     out = capsys.readouterr().out
-    assert f"imdb: found\n  data          {tmp_path / 'files' / 'imdb.npz'}\n" in out
-    assert f"reuters: found\n  data          {tmp_path / 'files' / 'reuters.npz'}\n" in out
+    assert f"imdb: found\n  data          verified  {tmp_path / 'files' / 'imdb.npz'}\n" in out
+    assert f"reuters: found\n  data          verified  {tmp_path / 'files' / 'reuters.npz'}\n" in out
 
 
 @pytest.mark.parametrize("call, error, message", [
