@@ -45,9 +45,11 @@ def _is_terminal(stream) -> bool:
 
 
 class Progbar:
-    """A progress bar over ``target`` steps; ``update(step, values)`` after each step."""
+    """A progress bar over ``target`` steps; ``update(step, values)`` after each step. A target
+    of None (data of unknown length) shows ``step/Unknown`` and the elapsed time, as Keras does,
+    until the final update, which takes the step count as the target."""
 
-    def __init__(self, target: int, verbose: int = 1, stream=None, interval: float = 0.05):
+    def __init__(self, target: int | None, verbose: int = 1, stream=None, interval: float = 0.05):
         self.target, self.verbose, self.interval = target, verbose, interval
         self.stream = stream if stream is not None else sys.stdout
         self.dynamic = _is_terminal(self.stream)
@@ -64,6 +66,12 @@ class Progbar:
     def _line(self, step: int, values: dict, final: bool) -> str:
         elapsed = time.perf_counter() - self._start
         per_step = elapsed / step if step else 0.0
+        if self.target is None:
+            metrics = "".join(f" - {key}: {format_value(value)}" for key, value in values.items())
+            timing = f"{elapsed:.0f}s"  # as Keras draws it: the count plain, the seconds bold
+            if self.dynamic:
+                timing = f"\x1b[1m{timing}\x1b[0m"
+            return f"{step:>7}/Unknown {timing} {format_time_per_step(per_step)}{metrics}"
         digits = len(str(self.target))
         metrics = "".join(f" - {key}: {format_value(value)}" for key, value in values.items())
         if self.verbose == 2:
@@ -78,11 +86,13 @@ class Progbar:
         values = values or {}
         if self.verbose == 0:
             return
+        if final and self.target is None:
+            self.target = step
         if not final:
             if not self.dynamic or self.verbose == 2:
                 return
             now = time.perf_counter()
-            if now - self._last_draw < self.interval and step < self.target:
+            if now - self._last_draw < self.interval and (self.target is None or step < self.target):
                 return
             self._last_draw = now
         line = self._line(step, values, final)
@@ -97,16 +107,26 @@ class Progbar:
 
 
 class ProgbarLogger(Callback):
-    """Shows ``Epoch i/n`` and a Progbar per epoch of ``fit`` (added by fit when verbose > 0)."""
+    """Shows ``Epoch i/n`` and a Progbar per epoch of ``fit``. fit adds one when verbose > 0,
+    unless its callbacks hold one already; as in Keras, it draws at fit's ``verbose``."""
 
     def __init__(self, verbose: int = 1, stream=None):
         super().__init__()
         self.verbose, self.stream = verbose, stream
 
+    def set_params(self, params: dict) -> None:
+        super().set_params(params)
+        verbose = params.get("verbose", self.verbose)
+        self.verbose = 1 if verbose == "auto" else verbose
+
+    def on_train_begin(self, logs=None):
+        self._target = self.params.get("steps")  # None for data of unknown length, until an epoch counts it
+
     def on_epoch_begin(self, epoch, logs=None):
         stream = self.stream or sys.stdout
-        stream.write(f"Epoch {epoch + 1}/{self.params['epochs']}\n")
-        self._bar = Progbar(self.params["steps"], self.verbose, self.stream)
+        if self.verbose:
+            stream.write(f"Epoch {epoch + 1}/{self.params['epochs']}\n")
+        self._bar = Progbar(getattr(self, "_target", self.params.get("steps")), self.verbose, self.stream)
         self._seen = 0
 
     def on_train_batch_end(self, batch, logs=None):
@@ -115,3 +135,4 @@ class ProgbarLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._bar.update(self._seen, logs, final=True)
+        self._target = self._bar.target

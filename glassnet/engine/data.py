@@ -30,7 +30,7 @@ def as_array(data, argument: str, dtype=np.float32, strings: bool = False) -> np
         if len(array) == 0:
             raise ValueError(f"{argument} is empty: received shape {array.shape}, with 0 samples.")
         return array
-    if array.dtype == object or array.dtype.kind in "USV":
+    if array.dtype == object or array.dtype.kind in "USVMm":  # M, m: dates and time spans are not numbers
         columns = getattr(data, "dtypes", None)
         where = ""
         if columns is not None and hasattr(columns, "items"):
@@ -79,13 +79,19 @@ def sample_weights(y_labels: np.ndarray, n: int, sample_weight=None, class_weigh
     """Per-sample weights from ``sample_weight`` (n,) and/or ``class_weight`` {class: weight}."""
     weights = None
     if sample_weight is not None:
-        weights = as_array(sample_weight, "sample_weight").reshape(-1)
+        raw = as_array(sample_weight, "sample_weight")
+        weights = raw.reshape(-1)
         if len(weights) != n:
-            raise ValueError(f"sample_weight has {len(weights)} values, but x has {n} samples.")
+            raise ValueError(f"sample_weight has {len(weights)} values (shape {raw.shape}), but x has {n} samples; "
+                             "give one weight per sample.")
         check_finite(weights, "sample_weight")
+        if (weights < 0).any():
+            first = int(np.flatnonzero(weights < 0)[0])
+            raise ValueError(f"sample_weight holds negative weights (the first, {weights[first]:g}, at index {first}); "
+                             "a weight must be >= 0.")
     if class_weight is not None:
-        if not isinstance(class_weight, dict):
-            raise TypeError(f"class_weight must be a dict {{class index: weight}}, received {type(class_weight).__name__}.")
+        from ..utils.validation import check_class_weight
+        class_weight = check_class_weight(class_weight)
         labels = y_labels
         if labels.ndim > 1 and labels.shape[-1] > 1:
             labels = labels.argmax(axis=-1)
@@ -103,6 +109,8 @@ def sample_weights(y_labels: np.ndarray, n: int, sample_weight=None, class_weigh
 
 def split_validation(arrays, validation_split: float):
     """Split every array at the same point: the last ``validation_split`` part, as Keras does."""
+    from ..utils.validation import check_number
+    check_number(validation_split, "validation_split", "fit()")
     if not 0 < validation_split < 1:
         raise ValueError(f"validation_split must be in (0, 1), received {validation_split!r}")
     n = length(arrays[0])

@@ -30,6 +30,7 @@ from ..callbacks import CallbackList, History, Progbar, ProgbarLogger
 from ..engine import FlatParameters
 from ..engine.parameters import layout_of
 from ..engine import data as data_module
+from ..engine import data_adapters as adapters
 from ..engine import threads as threads_module
 from ..ops.tape import collecting_losses
 from ..utils import random as grandom
@@ -48,6 +49,18 @@ def _callbacks(callbacks, method: str) -> list:
     return check_list_of(callbacks, Callback, "callbacks", f"{method}()", "glassnet.callbacks.Callback")
 
 
+def _metric_list(value, argument: str) -> list:
+    """compile's ``metrics``/``weighted_metrics``: one metric (a name, a Metric, a function) or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, (str, metrics_module.Metric)) or callable(value):
+        return [value]
+    if not isinstance(value, (list, tuple, dict)):
+        raise TypeError(f"compile(): {argument} must be a list of metrics (names, Metric objects or functions), "
+                        f"received {type(value).__name__} {value!r:.60}.")
+    return list(value)
+
+
 def _verbosity(verbose) -> int:
     if verbose == "auto":
         return 1
@@ -64,6 +77,42 @@ def _check_batch_size(batch_size, argument="batch_size", method="fit()") -> int:
     if batch_size is None:
         return 32
     return check_positive_int(batch_size, argument, method)
+
+
+def _check_validation_freq(validation_freq):
+    """Keras's ``validation_freq``: validate every n-th epoch (an int), or after the epochs a
+    list names (counted from 1)."""
+    if isinstance(validation_freq, (list, tuple)):
+        return [check_positive_int(e, "validation_freq entries", "fit()") for e in validation_freq]
+    return check_positive_int(validation_freq, "validation_freq", "fit()")
+
+
+def _validates_after(epoch: int, validation_freq) -> bool:
+    """Whether fit validates after ``epoch`` (from 0); counted from the first epoch, not from
+    ``initial_epoch``, as Keras counts."""
+    if isinstance(validation_freq, list):
+        return epoch + 1 in validation_freq
+    return (epoch + 1) % validation_freq == 0
+
+
+def _source_kind(x) -> str:
+    from ..engine.data_adapters import _is_py_dataset
+    return "PyDataset" if _is_py_dataset(x) else "generator" if hasattr(x, "__next__") else "data set"
+
+
+def _refuse_with_source(x, method: str, **arguments) -> None:
+    """Keras's rules for a source of batches: the targets, sample weights and validation split
+    belong to the batches, so these arguments are errors that say so."""
+    kind = _source_kind(x)
+    if arguments.get("y") is not None:
+        raise ValueError(f"{method}(): x is a {kind}, so y must not be passed: its batches hold the targets, as "
+                         "(inputs, targets) or (inputs, targets, sample_weights).")
+    if arguments.get("sample_weight") is not None:
+        raise ValueError(f"{method}(): x is a {kind}, so sample_weight must not be passed: its batches hold the "
+                         "sample weights, as (inputs, targets, sample_weights).")
+    if arguments.get("validation_split"):
+        raise ValueError(f"{method}(): validation_split works on arrays only, and x is a {kind}; pass "
+                         "validation_data= (arrays, or a second PyDataset or generator) instead.")
 
 
 class Model(SubclassedEngine):
@@ -137,12 +186,8 @@ class Model(SubclassedEngine):
         self.optimizer = optimizers_module.get(optimizer)
         self._random = grandom.new_stream()  # the fits' shuffles: seeded as compile is called
         self.loss = None if loss is None else losses_module.get(loss)
-        if metrics is None:
-            metrics = []
-        elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
-            metrics = [metrics]
-        self._metric_identifiers = list(metrics)
-        self._weighted_metric_identifiers = list(weighted_metrics or [])
+        self._metric_identifiers = _metric_list(metrics, "metrics")
+        self._weighted_metric_identifiers = _metric_list(weighted_metrics, "weighted_metrics")
         for identifier in self._metric_identifiers + self._weighted_metric_identifiers:
             metrics_module.get(identifier)  # unknown names fail here, at compile time
         self._metrics = None
@@ -183,7 +228,7 @@ class Model(SubclassedEngine):
         elif isinstance(metrics, (list, tuple)) and metrics and all(isinstance(m, (list, tuple)) for m in metrics):
             per_output = list(metrics)
         else:
-            per_output = [list(metrics or [])] * len(self.output_names)
+            per_output = [_metric_list(metrics, "metrics")] * len(self.output_names)
         self._output_metric_ids = [[m] if isinstance(m, str) or not isinstance(m, (list, tuple)) else list(m)
                                    for m in per_output]
         for identifiers in self._output_metric_ids:
@@ -210,8 +255,8 @@ class Model(SubclassedEngine):
             return self._prepare_inputs(x, argument, names)
         if isinstance(x, dict) and names is not None and len(x) == 1:
             x = next(iter(x.values()))
-        if isinstance(x, (list, tuple)) and len(x) == 1 and names is not None and not np.isscalar(x[0]) \
-                and np.ndim(x[0]) > 1:
+        if isinstance(x, (list, tuple)) and len(x) == 1 and not np.isscalar(x[0]) and np.ndim(x[0]) > 1 \
+                and (names is not None or not isinstance(x[0], (list, tuple))):  # [x] for a one-input model, as Keras
             x = x[0]
         x = data_module.as_array(x, argument, dtype=self.dtype, strings=self._takes_strings())
         if x.dtype.kind in "USO":
@@ -454,6 +499,10 @@ class Model(SubclassedEngine):
             logs[metric.name] = metrics_module.log_value(metric.result())
         return logs if return_dict else self._logs_as_list(logs)
 
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss (and metrics) of one batch, without training: ``evaluate`` on it."""
+        return self.evaluate(x, y, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+
     # -- fit -----------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto", callbacks=None,
             validation_split: float = 0.0, validation_data=None, shuffle=True, class_weight=None,
@@ -468,37 +517,43 @@ class Model(SubclassedEngine):
         initial_epoch = check_int(initial_epoch, "initial_epoch", "fit()", minimum=0)
         shuffle = check_bool(shuffle, "shuffle", "fit()")
         steps_per_epoch = check_positive_int(steps_per_epoch, "steps_per_epoch", "fit()", allow_none=True)
-        validation_freq = check_positive_int(validation_freq, "validation_freq", "fit()")
-        x, y_raw, y = self._prepare_xy(x, y)
-        weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
-        if validation_data is None and validation_split:
-            (x, y, weights), validation_data = data_module.split_validation((x, y, weights), validation_split)
-            validation_data = tuple(v for v in validation_data if v is not None)
-            validation_prepared = True
+        validation_steps = check_positive_int(validation_steps, "validation_steps", "fit()", allow_none=True)
+        validation_freq = _check_validation_freq(validation_freq)
+        tuner_batch = batch_size
+        if adapters.is_batch_source(x):
+            _refuse_with_source(x, "fit", y=y, sample_weight=sample_weight, validation_split=validation_split)
+            data = adapters.SourceBatches(x, self._batch_preparer(class_weight, "x"), steps_per_epoch, "x")
+            first_x, targets, _ = data.first()
+            tuner_batch = data_module.length(first_x)
         else:
-            validation_prepared = False
-        if validation_data is not None and (not isinstance(validation_data, (tuple, list))
-                                            or len(validation_data) not in (2, 3)):
-            raise ValueError("validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight).")
+            x, y_raw, y = self._prepare_xy(x, y)
+            weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
+            if validation_data is None and validation_split:
+                (x, y, weights), split = data_module.split_validation((x, y, weights), validation_split)
+                validation_data = adapters.ArrayBatches(split, _check_batch_size(
+                    validation_batch_size or batch_size, "validation_batch_size"), validation_steps)
+            data, targets = adapters.ArrayBatches((x, y, weights), batch_size, steps_per_epoch), y
+        validation = self._validation_batches(validation_data, validation_steps, validation_batch_size or batch_size)
 
         flat = self._flat_parameters()
         self.optimizer.build(flat)
-        metrics = self._compiled_metrics(y)
+        metrics = self._compiled_metrics(targets)
         fused = self._uses_fused_gradient()
-        n = data_module.length(x)
-        slices = data_module.batch_slices(n, batch_size)
-        if steps_per_epoch is not None:
-            slices = slices[:int(steps_per_epoch)]
 
         self.history = History()
         # User callbacks first, so what they add to the logs (ReduceLROnPlateau's learning_rate)
         # reaches the progress bar and the History, as in Keras.
-        all_callbacks = _callbacks(callbacks, "fit") + ([ProgbarLogger(verbose)] if verbose else []) + [self.history]
-        params = {"epochs": epochs, "steps": len(slices), "verbose": verbose, "batch_size": batch_size}
-        hooks = CallbackList(all_callbacks, self, params)
+        all_callbacks = _callbacks(callbacks, "fit")
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in all_callbacks):
+            all_callbacks.append(ProgbarLogger(verbose))
+        all_callbacks.append(self.history)
+        hooks = CallbackList(all_callbacks, self, {"verbose": verbose, "epochs": epochs, "steps": data.steps})
 
-        tuner = self._blas_thread_tuner(batch_size)
+        tuner = self._blas_thread_tuner(tuner_batch)
         with self._buffers_reused(), contextlib.ExitStack() as cleanup:
+            cleanup.callback(data.close)
+            if validation is not None:
+                cleanup.callback(validation.close)
             if tuner is not None:
                 tuner.start()
                 cleanup.callback(tuner.finish)
@@ -511,17 +566,17 @@ class Model(SubclassedEngine):
             rng = self._random
             for epoch in range(initial_epoch, epochs):
                 hooks.call("on_epoch_begin", epoch, {})
-                batches = data_module.batches((x, y, weights), slices, rng if shuffle else None)
+                data.begin_epoch()
                 if tuner is not None:
                     tuner.pause()
-                logs = self._train_epoch(epoch, batches, len(slices), flat, fused, metrics, hooks, tuner)
+                logs = self._train_epoch(epoch, data.epoch(rng if shuffle else None), data.steps, flat, fused,
+                                         metrics, hooks, tuner)
+                data.end_epoch()
                 if logs is None:
                     break
-                if validation_data is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
-                    val_logs = self._evaluate_arrays(*self._validation_arrays(validation_data, validation_prepared),
-                                                     _check_batch_size(validation_batch_size or batch_size,
-                                                                       "validation_batch_size"), hooks=hooks)
-                    logs.update((f"val_{key}", value) for key, value in val_logs.items())
+                if validation is not None and _validates_after(epoch, validation_freq):
+                    val_logs = self._evaluate_data(validation, hooks=hooks)
+                    logs.update((f"val_{key}", value) for key, value in (val_logs or {}).items())
                 hooks.call("on_epoch_end", epoch, logs)
                 last_logs = logs
                 if self.stop_training:
@@ -577,16 +632,39 @@ class Model(SubclassedEngine):
         print(message, file=sys.stderr)
         warnings.warn(message, RuntimeWarning, stacklevel=3)
 
-    def _validation_arrays(self, validation_data, prepared: bool):
-        if prepared:
-            x_val, y_val = validation_data[0], validation_data[1]
-            w_val = validation_data[2] if len(validation_data) == 3 else None
-            return x_val, y_val, w_val
+    def _validation_batches(self, validation_data, steps, batch_size):
+        """fit's ``validation_data`` as an adapter: (x_val, y_val[, sample_weight]) arrays,
+        prepared once, or a source of batches (``steps``: ``validation_steps``)."""
+        if validation_data is None or isinstance(validation_data, adapters.ArrayBatches):
+            return validation_data
+        if adapters.is_batch_source(validation_data):
+            return adapters.SourceBatches(validation_data, self._batch_preparer(None, "validation_data"), steps,
+                                          "validation_data")
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError("fit(): validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight), "
+                             "a PyDataset, or a generator or data set of such batches; received "
+                             f"{type(validation_data).__name__}"
+                             f"{' of ' + str(len(validation_data)) if isinstance(validation_data, (tuple, list)) else ''}.")
         x_val, y_raw, y_val = self._prepare_xy(validation_data[0], validation_data[1], "validation x", "validation y")
         w_val = None
         if len(validation_data) == 3 and validation_data[2] is not None:
-            w_val = data_module.sample_weights(y_raw, len(x_val), validation_data[2])
-        return x_val, y_val, w_val
+            w_val = data_module.sample_weights(y_raw, data_module.length(x_val), validation_data[2])
+        return adapters.ArrayBatches((x_val, y_val, w_val), _check_batch_size(batch_size, "validation_batch_size"),
+                                     steps)
+
+    def _batch_preparer(self, class_weight, argument: str):
+        """How fit and evaluate check one batch from a source: arrays as ``_prepare_xy`` makes
+        them, and its sample weights (from the batch, or from ``class_weight``, not both)."""
+        def prepare(x, y, sample_weight):
+            if y is None:
+                raise ValueError(f"{argument} gave a batch without targets: training and evaluation need batches "
+                                 "(inputs, targets) or (inputs, targets, sample_weights).")
+            if class_weight is not None and sample_weight is not None:
+                raise ValueError(f"{argument} gives sample weights, and class_weight was passed too: give one of "
+                                 "them, not both.")
+            x, y_raw, y = self._prepare_xy(x, y, f"{argument}'s inputs", f"{argument}'s targets")
+            return x, y, self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
+        return prepare
 
     def _epoch_logs(self, loss: float, metrics) -> dict:
         """{name: value} sorted by name, as Keras 3 orders its logs ('accuracy' before 'loss')."""
@@ -607,30 +685,34 @@ class Model(SubclassedEngine):
         return values[0] if len(values) == 1 else values
 
     # -- evaluate ------------------------------------------------------------------------------
-    def _evaluate_arrays(self, x, y, weights, batch_size: int, progbar: Progbar | None = None, hooks=None) -> dict:
-        """The logs of one pass over (x, y); ``hooks`` get Keras's on_test_* calls."""
+    def _evaluate_data(self, data, progbar: Progbar | None = None, hooks=None) -> dict | None:
+        """The logs of one pass over an adapter's batches (engine/data_adapters.py), or None
+        when it gave none; ``hooks`` get Keras's on_test_* calls."""
         hooks = hooks or _NO_HOOKS
         hooks.call("on_test_begin", {})
-        if self._several_outputs():
-            logs = self._evaluate_outputs(x, y, weights, batch_size, progbar, hooks)
-        else:
-            logs = self._evaluate_one_output(x, y, weights, batch_size, progbar, hooks)
-        hooks.call("on_test_end", dict(logs))
+        data.restart()
+        data.begin_epoch()
+        try:
+            if self._several_outputs():
+                logs = self._evaluate_outputs(data.epoch(None), data.targets, progbar, hooks)
+            else:
+                logs = self._evaluate_one_output(data.epoch(None), data.targets, progbar, hooks)
+        finally:
+            data.end_epoch()
+        hooks.call("on_test_end", dict(logs or {}))
         return logs
 
-    def _evaluate_one_output(self, x, y, weights, batch_size, progbar, hooks) -> dict:
+    def _evaluate_one_output(self, batches, targets, progbar, hooks) -> dict | None:
         # Metric objects of this evaluation's own: a fit running in another thread keeps its own.
-        metrics = copy.deepcopy(self._compiled_metrics(y))
+        metrics = copy.deepcopy(self._compiled_metrics(targets))
         for metric, _ in metrics:
             metric.reset_state()
         fused = self._uses_fused_gradient()
-        loss_total, count = 0.0, data_module.length(x)  # x: an array, or a list of them (several inputs)
-        slices = data_module.batch_slices(count, batch_size)
+        loss_total, count, step = 0.0, 0, -1
         batch_end = hooks.wants("on_test_batch_end")
-        for step, batch in enumerate(slices):
+        for step, (xb, yb, wb) in enumerate(batches):
             hooks.call("on_test_batch_begin", step, {})
-            y_pred, added = self._forward_with_losses(data_module.split_rows([x], batch)[0], training=False)
-            yb, wb = y[batch], None if weights is None else weights[batch]
+            y_pred, added = self._forward_with_losses(xb, training=False)
             source = self.output_layer.preactivation if fused else y_pred
             values = self.loss.per_sample(yb, source, logits=fused or self.loss.from_logits)
             mask = self._output_mask(y_pred)
@@ -638,39 +720,51 @@ class Model(SubclassedEngine):
             if loss_weights is not None:
                 values = values * loss_weights.reshape(loss_weights.shape + (1,) * (values.ndim - loss_weights.ndim))
             loss_total += float(values.sum()) / (values.size / len(yb)) + added * len(yb)
+            count += len(yb)
             for metric, weighted in metrics:
                 metric.update_state(yb, y_pred, self._masked_weights(mask, wb if weighted else None, np.float64, False))
             if batch_end:
-                hooks.call("on_test_batch_end", step, self._epoch_logs(loss_total / batch.stop, metrics))
+                hooks.call("on_test_batch_end", step, self._epoch_logs(loss_total / count, metrics))
             if progbar is not None:
-                progbar.update(step + 1, self._epoch_logs(loss_total / batch.stop, metrics))
+                progbar.update(step + 1, self._epoch_logs(loss_total / count, metrics))
+        if not count:
+            return None
         loss = loss_total / count
         if self._flat is not None and self._flat.regularized:
             loss += self._flat.regularization_penalty()
         logs = self._epoch_logs(loss, metrics)
         if progbar is not None:
-            progbar.update(len(slices), logs, final=True)
+            progbar.update(step + 1, logs, final=True)
         return logs
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict: bool = False):
         """The loss (and metrics) on (x, y): a float when there are no metrics, else
-        ``[loss, metric, ...]`` in compile order, or a dict with ``return_dict=True``."""
+        ``[loss, metric, ...]`` in compile order, or a dict with ``return_dict=True``. ``x`` may
+        also be a PyDataset, generator or data set of (inputs, targets[, sample_weights]) batches
+        (then ``steps`` caps the batches read; without it, all of them)."""
         self._require_compiled("evaluate")
         batch_size = _check_batch_size(batch_size, method="evaluate()")
         verbose = _verbosity(verbose)
         steps = check_positive_int(steps, "steps", "evaluate()", allow_none=True)
-        x, y_raw, y = self._prepare_xy(x, y)
-        weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, None)
-        if steps is not None:
-            rows = slice(0, steps * batch_size)
-            x, y, weights = data_module.split_rows((x, y, weights), rows)
+        if adapters.is_batch_source(x):
+            _refuse_with_source(x, "evaluate", y=y, sample_weight=sample_weight)
+            data = adapters.SourceBatches(x, self._batch_preparer(None, "x"), steps, "x")
+            data.first()
+        else:
+            x, y_raw, y = self._prepare_xy(x, y)
+            weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, None)
+            data = adapters.ArrayBatches((x, y, weights), batch_size, steps)
         self._flat_parameters()
-        steps_count = math.ceil(data_module.length(x) / batch_size)
-        progbar = Progbar(steps_count, verbose) if verbose else None
-        hooks = CallbackList(_callbacks(callbacks, "evaluate"), self, {"verbose": verbose, "epochs": 1, "steps": steps_count})
-        with self._buffers_reused():
-            logs = self._evaluate_arrays(x, y, weights, batch_size, progbar, hooks)
+        progbar = Progbar(data.steps, verbose) if verbose else None
+        hooks = CallbackList(_callbacks(callbacks, "evaluate"), self, {"verbose": verbose, "epochs": 1, "steps": data.steps})
+        try:
+            with self._buffers_reused():
+                logs = self._evaluate_data(data, progbar, hooks)
+        finally:
+            data.close()
+        if logs is None:
+            raise ValueError("evaluate(): x gave no batch to evaluate on (a generator already used up?).")
         return logs if return_dict else self._logs_as_list(logs)
 
     # -- predict -------------------------------------------------------------------------------
@@ -681,6 +775,8 @@ class Model(SubclassedEngine):
         batch_size = _check_batch_size(batch_size, method="predict()")
         verbose = _verbosity(verbose)
         steps = check_positive_int(steps, "steps", "predict()", allow_none=True)
+        if adapters.is_batch_source(x):
+            return self._predict_source(x, steps, verbose, callbacks)
         x = self._prepare_x(x)
         slices = data_module.batch_slices(data_module.length(x), batch_size)
         if steps is not None:
@@ -709,11 +805,46 @@ class Model(SubclassedEngine):
         hooks.call("on_predict_end", {})
         if progbar is not None:
             progbar.update(len(slices), final=True)
+        return self._predict_result(out)
+
+    def _predict_result(self, out):
+        """One array per output as predict returns them: the array of a single output, a dict
+        by output name for a model whose outputs are a dict, else a list."""
         if out is None or len(out) == 1:
             return None if out is None else out[0]
         if getattr(self, "_output_kind", "list") == "dict":
             return dict(zip(self.output_names, out))
         return out
+
+    def _predict_source(self, x, steps, verbose, callbacks):
+        """predict on a PyDataset, generator or data set: each batch (``x``, ``(x,)`` or
+        ``(x, y[, sample_weight])``, of which only x is used) through the model in turn."""
+        data = adapters.SourceBatches(x, lambda xb, yb, wb: self._prepare_x(xb), steps, "x")
+        progbar = Progbar(data.steps, verbose) if verbose else None
+        hooks = CallbackList(_callbacks(callbacks, "predict"), self, {"verbose": verbose, "epochs": 1, "steps": data.steps})
+        pieces, step = None, -1
+        hooks.call("on_predict_begin", {})
+        data.begin_epoch()
+        try:
+            with self._buffers_reused():
+                for step, xb in enumerate(data.epoch(None)):
+                    hooks.call("on_predict_batch_begin", step, {})
+                    y_pred = self._forward(xb, training=False)
+                    # Copies: the next step writes into the arrays this one returned.
+                    outputs = [o.copy() for o in (y_pred if isinstance(y_pred, list) else [y_pred])]
+                    pieces = [[] for _ in outputs] if pieces is None else pieces
+                    for collected, output in zip(pieces, outputs):
+                        collected.append(output)
+                    hooks.call("on_predict_batch_end", step, {"outputs": outputs[0] if len(outputs) == 1 else outputs})
+                    if progbar is not None:
+                        progbar.update(step + 1)
+        finally:
+            data.end_epoch()
+            data.close()
+        hooks.call("on_predict_end", {})
+        if progbar is not None:
+            progbar.update(step + 1, final=True)
+        return self._predict_result(None if pieces is None else [np.concatenate(p) for p in pieces])
 
     def _inference_pieces(self, slices, batch_size: int) -> list:
         """The row ranges that predict runs at once. At inference every sample is computed on
@@ -783,9 +914,13 @@ class Model(SubclassedEngine):
     def get_layer(self, name: str | None = None, index: int | None = None):
         """The layer called ``name``, or at position ``index`` of ``model.layers``."""
         layers = self.layers
+        if name is None and index is None:
+            raise ValueError("get_layer() needs a layer name or an index: get_layer('dense') or get_layer(index=0).")
         if index is not None:
             if name is not None:
                 raise ValueError("get_layer(): give name or index, not both.")
+            from ..utils.validation import check_int
+            check_int(index, "index", "get_layer()")
             if not -len(layers) <= index < len(layers):
                 raise ValueError(f'get_layer(index={index}): model "{self.name}" has {len(layers)} layers.')
             return layers[index]
@@ -868,33 +1003,34 @@ class Model(SubclassedEngine):
                 break
         return self._outputs_logs(totals, seen, metric_objects) if seen else None
 
-    def _evaluate_outputs(self, x, y, weights, batch_size, progbar=None, hooks=None) -> dict:
+    def _evaluate_outputs(self, batches, targets, progbar=None, hooks=None) -> dict | None:
         hooks = hooks or _NO_HOOKS
-        metric_objects = copy.deepcopy(self._output_metric_objects(y))
+        metric_objects = copy.deepcopy(self._output_metric_objects(targets))
         for metrics in metric_objects:
             for metric, _ in metrics:
                 metric.reset_state()
-        n = data_module.length(x)
-        totals = np.zeros(1 + len(self.output_names))
-        slices = data_module.batch_slices(n, batch_size)
-        for step, batch in enumerate(slices):
+        totals, seen, step = np.zeros(1 + len(self.output_names)), 0, -1
+        for step, (xb, yb, wb) in enumerate(batches):
             hooks.call("on_test_batch_begin", step, {})
-            xb, yb, wb = data_module.split_rows((x, y, weights), batch)
             outputs, added = self._forward_with_losses(xb, training=False)
             loss, values, _, _ = self._losses_and_grads(yb, outputs, wb)
             loss += added
-            totals += np.array([loss] + values) * (batch.stop - batch.start)
+            size = data_module.length(xb)
+            totals += np.array([loss] + values) * size
+            seen += size
             for metrics, target, output in zip(metric_objects, yb, outputs):
                 for metric, _ in metrics:
                     if target is not None:
                         metric.update_state(target, output, None)
             if hooks.wants("on_test_batch_end"):
-                hooks.call("on_test_batch_end", step, self._outputs_logs(totals, batch.stop, metric_objects))
+                hooks.call("on_test_batch_end", step, self._outputs_logs(totals, seen, metric_objects))
             if progbar is not None:
-                progbar.update(step + 1, self._outputs_logs(totals, batch.stop, metric_objects))
-        logs = self._outputs_logs(totals, n, metric_objects)
+                progbar.update(step + 1, self._outputs_logs(totals, seen, metric_objects))
+        if not seen:
+            return None
+        logs = self._outputs_logs(totals, seen, metric_objects)
         if progbar is not None:
-            progbar.update(len(slices), logs, final=True)
+            progbar.update(step + 1, logs, final=True)
         return logs
 
     def _require_built(self, what: str) -> None:
@@ -922,6 +1058,9 @@ class Model(SubclassedEngine):
 
     def set_weights(self, weights) -> None:
         self._require_built("set_weights()")
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f'Model "{self.name}": set_weights takes a list of arrays (as get_weights returns), '
+                            f"received {type(weights).__name__}.")
         weights = list(weights)
         expected = self.weights
         if len(weights) != len(expected):
@@ -934,10 +1073,17 @@ class Model(SubclassedEngine):
             start += count
 
     # -- saving --------------------------------------------------------------------------------
-    def save(self, filepath, include_optimizer: bool = True) -> None:
-        """Save architecture, weights, compile settings and optimizer state (atomically)."""
+    def save(self, filepath, overwrite: bool = True, include_optimizer: bool = True, zipped=None) -> None:
+        """Save architecture, weights, compile settings and optimizer state (atomically), with
+        Keras 3's arguments: ``overwrite=False`` refuses an existing file (Keras asks at the
+        terminal instead); ``zipped`` is accepted and changes nothing (both formats are zips)."""
+        import os
         from ..saving import save_model
-        save_model(self, filepath, include_optimizer)
+        from ..utils.validation import check_bool, check_model_path
+        path = check_model_path(filepath)
+        if not check_bool(overwrite, "overwrite", "save()") and os.path.exists(path):
+            raise FileExistsError(f"save(): {path!r} exists and overwrite=False.")
+        save_model(self, path, include_optimizer)
 
     def save_weights(self, filepath, overwrite: bool = True, max_shard_size=None) -> None:
         """The weights alone: a Keras 3 HDF5 file for ``.weights.h5`` (Keras reads it), glassnet's

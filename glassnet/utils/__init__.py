@@ -4,6 +4,8 @@ from .image_utils import array_to_img, img_to_array, load_img, save_img
 from .naming import clear_session
 from .numerical import normalize, to_categorical
 from .plot_model import plot_model
+from .py_dataset import PyDataset, Sequence
+from .dataset_utils import image_dataset_from_directory, split_dataset
 from .random import set_random_seed
 from .sequence import pad_sequences
 
@@ -21,5 +23,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'glassnet.utils' has no attribute {name!r}")
 
 
-__all__ = ["array_to_img", "clear_session", "img_to_array", "load_img", "normalize", "pad_sequences", "plot_model", "save_img", "set_random_seed",
+__all__ = ["PyDataset", "Sequence", "array_to_img", "clear_session", "image_dataset_from_directory", "img_to_array", "load_img", "normalize", "pad_sequences", "plot_model", "save_img", "set_random_seed", "split_dataset",
            "to_categorical", *_FROM_REGISTRY]
