@@ -72,6 +72,13 @@ class TerminateOnNaN(Callback):
             self.model.stop_training = True
 
 
+def _csv_value(value):
+    """A vector log value (F1Score(average=None)) as Keras's CSVLogger writes it: "[a, b, c]"."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return f'"[{", ".join(map(str, value.tolist()))}]"'
+    return value
+
+
 class CSVLogger(Callback):
     """Write each epoch's logs as a row of a CSV file (``epoch`` first), flushed every epoch."""
 
@@ -98,7 +105,7 @@ class CSVLogger(Callback):
             self._writer = csv.DictWriter(self._file, fieldnames=["epoch"] + self._keys, delimiter=self.separator)
             if not self._header_written:
                 self._writer.writeheader()
-        self._writer.writerow({"epoch": epoch, **{k: logs.get(k, "NA") for k in self._keys}})
+        self._writer.writerow({"epoch": epoch, **{k: _csv_value(logs.get(k, "NA")) for k in self._keys}})
         self._file.flush()
 
     def on_train_end(self, logs=None):

@@ -11,12 +11,16 @@ from __future__ import annotations
 import sys
 import time
 
+import numpy as np
+
 from .base import Callback
 
 BAR_WIDTH = 20
 
 
-def format_value(value: float) -> str:
+def format_value(value) -> str:
+    """A log value as Keras prints it; a vector metric (F1Score(average=None)) by its mean."""
+    value = float(np.mean(value))
     return f"{value:.4f}" if abs(value) > 1e-3 or value == 0 else f"{value:.4e}"
 
 

@@ -95,14 +95,12 @@ def sample_weights(y_labels: np.ndarray, n: int, sample_weight=None, class_weigh
         labels = y_labels
         if labels.ndim > 1 and labels.shape[-1] > 1:
             labels = labels.argmax(axis=-1)
-        labels = labels.reshape(-1).astype(np.int64)
-        missing = sorted(set(np.unique(labels).tolist()) - set(int(k) for k in class_weight))
-        if missing:
-            raise ValueError(f"class_weight has no weight for class(es) {missing}; give every class in y a weight.")
-        lookup = np.zeros(max(int(k) for k in class_weight) + 1, dtype=np.float32)
+        labels = np.rint(labels.reshape(-1)).astype(np.int64)  # rounded, as Keras reads 0.0/1.0 labels
+        # A class that class_weight does not name keeps weight 1, as in Keras.
+        lookup = np.ones(max(max(int(k) for k in class_weight), int(labels.max(initial=0))) + 1, dtype=np.float32)
         for key, value in class_weight.items():
             lookup[int(key)] = value
-        from_classes = lookup[labels]
+        from_classes = lookup[np.maximum(labels, 0)]
         weights = from_classes if weights is None else weights * from_classes
     return weights
 
@@ -166,3 +164,15 @@ def batches(arrays, slices, rng=None):
 def length(array) -> int:
     """The number of samples of an array or of a list of arrays (a model's several inputs)."""
     return len(next(a for a in array if a is not None)) if isinstance(array, list) else len(array)
+
+
+def adjust_rank(array: np.ndarray, expected_shape) -> np.ndarray:
+    """Keras's one-axis tolerance for a model's input: ``array`` one axis short of an input whose
+    last axis is 1 gets that axis ((n,) for (None, 1); MNIST's (n, 28, 28) for (None, 28, 28, 1));
+    one axis more, ending in 1, loses it. Any other rank is left for the shape check to report."""
+    if array.ndim + 1 == len(expected_shape) and expected_shape[-1] == 1:
+        return array[..., None]
+    if array.ndim == len(expected_shape) + 1 and array.shape[-1] == 1:
+        return array[..., 0]
+    return array
+

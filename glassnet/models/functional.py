@@ -23,6 +23,8 @@ class Functional(Model):
     """``Model(inputs, outputs, name=None)``: ``inputs`` and ``outputs`` are one symbolic tensor,
     a list, or a dict of them (outputs named by their keys)."""
 
+    _adjusts_input_rank = True
+
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         if inputs is None or outputs is None:

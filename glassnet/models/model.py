@@ -120,6 +120,10 @@ class Model(SubclassedEngine):
     with ``__init__`` and ``call(inputs, training=False)`` is a subclassed model
     (models/subclassed.py); ``Sequential`` is a stack of layers. All three train here."""
 
+    # Sequential and functional models take x one axis short of (or over) their input's
+    # trailing 1, as Keras's functional models do; a subclassed call() gets x as it is.
+    _adjusts_input_rank = False
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
             from .functional import Functional
@@ -268,6 +272,8 @@ class Model(SubclassedEngine):
                 else:
                     self._build_from((None,) + x.shape[1:])
         else:
+            if self._adjusts_input_rank:
+                x = data_module.adjust_rank(x, self.input_shape)
             self._check_input(x.shape, argument)
         return x
 
@@ -308,8 +314,7 @@ class Model(SubclassedEngine):
         arrays = [data_module.as_array(v, f"{argument}[{n!r}]", dtype=self.dtype,
                                        strings=getattr(t.node.layer, "takes_strings", False))
                   for v, n, t in zip(x, names, self._inputs)]
-        arrays = [a[..., None] if a.dtype.kind in "USO" and a.ndim + 1 == len(t.shape) and t.shape[-1] == 1 else a
-                  for a, t in zip(arrays, self._inputs)]  # text of shape (n,) for an input of (None, 1)
+        arrays = [data_module.adjust_rank(a, t.shape) for a, t in zip(arrays, self._inputs)]
         for array, name, tensor in zip(arrays, names, self._inputs):
             expected = tensor.shape
             if array.ndim != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], array.shape[1:])):
@@ -527,11 +532,13 @@ class Model(SubclassedEngine):
             tuner_batch = data_module.length(first_x)
         else:
             x, y_raw, y = self._prepare_xy(x, y)
-            weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, class_weight)
+            weights = self._sample_weights(y_raw, data_module.length(x), sample_weight, None)
             if validation_data is None and validation_split:
-                (x, y, weights), split = data_module.split_validation((x, y, weights), validation_split)
-                validation_data = adapters.ArrayBatches(split, _check_batch_size(
+                (x, y, y_raw, weights), split = data_module.split_validation((x, y, y_raw, weights), validation_split)
+                validation_data = adapters.ArrayBatches((split[0], split[1], split[3]), _check_batch_size(
                     validation_batch_size or batch_size, "validation_batch_size"), validation_steps)
+            if class_weight is not None:  # the training rows only, as in Keras
+                weights = self._sample_weights(y_raw, data_module.length(x), weights, class_weight)
             data, targets = adapters.ArrayBatches((x, y, weights), batch_size, steps_per_epoch), y
         validation = self._validation_batches(validation_data, validation_steps, validation_batch_size or batch_size)
 

@@ -20,6 +20,8 @@ class Sequential(Model):
     the first batch of data given to fit/evaluate/predict.
     """
 
+    _adjusts_input_rank = True
+
     def __init__(self, layers=None, name: str | None = None, trainable: bool = True):
         super().__init__(name=name)
         self._layers: list[Layer] = []

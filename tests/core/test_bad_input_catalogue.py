@@ -125,8 +125,8 @@ def cases_data():
         ("x-too-few-features", lambda: predict(np.zeros((8, 3))), Raises(ValueError, "(8, 3)", "(None, 4)")),
         ("x-1d-for-dense", lambda: fit(np.zeros(8), Y), Raises(ValueError, "x", "(8,)", "(None, 4)")),
         ("x-3d-for-dense", lambda: fit(np.zeros((8, 2, 2)), Y), Raises(ValueError, "(8, 2, 2)", "Flatten")),
-        ("images-without-channel-axis", lambda: predict(IMAGES[..., 0], model=cnn()),
-         Raises(ValueError, "(4, 6, 6)", "(None, 6, 6, 1)", "channel")),
+        ("images-without-channel-axis", lambda: predict(IMAGES[..., 0], model=cnn()),  # Keras adds the axis of 1
+         Accepts(lambda p: np.shape(p) == (4, 3))),
         ("images-channels-first", lambda: predict(IMAGES.transpose(0, 3, 1, 2), model=cnn()),
          Raises(ValueError, "(4, 1, 6, 6)", "(None, 6, 6, 1)")),
         ("sparse-label-too-large", lambda: fit(X, np.array([0, 1, 3, 0, 1, 2, 0, 1])), Raises(ValueError, "label 3")),
@@ -217,8 +217,8 @@ def cases_fit_arguments():
          Raises(TypeError, "sample_weight")),
         ("sample-weight-2d", lambda: fit_xy(sample_weight=np.ones((8, 2))),
          Raises(ValueError, "sample_weight", "(8, 2)")),
-        ("class-weight-missing-class", lambda: fit_xy(class_weight={0: 1.0, 1: 2.0}),
-         Raises(ValueError, "class_weight", "[2]")),
+        ("class-weight-missing-class", lambda: fit_xy(class_weight={0: 1.0, 1: 2.0}),  # class 2 weighs 1, as in Keras
+         Accepts(history_of(1))),
         ("class-weight-list", lambda: fit_xy(class_weight=[1.0, 1.0, 1.0]), Raises(TypeError, "class_weight", "list")),
         ("class-weight-string-keys", lambda: fit_xy(class_weight={"0": 1.0, "1": 1.0, "2": 1.0}),
          Raises((TypeError, ValueError), "class_weight", "'0'")),

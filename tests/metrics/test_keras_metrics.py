@@ -147,8 +147,7 @@ def test_fit_with_class_weight_logs_keras_keys_and_epoch_values():
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="fit applies class_weight to the validation_split rows too (model.py computes "
-                   "the class weights before splitting); Keras weighs only the training rows, so val_loss differs")
 def test_fit_with_class_weight_gives_keras_val_loss():
+    """class_weight weighs the training rows only: validation_split's rows keep weight 1, as in Keras."""
     _, history = _fit_with_class_weight()
     np.testing.assert_allclose(history.history["val_loss"], GOLDEN.MODELS["fit_class_weight"]["val_loss"], rtol=1e-4)

@@ -214,3 +214,18 @@ def test_shape_errors_name_the_metric():
         keras.metrics.AUC(multi_label=True).update_state(Y_TRUE, Y_PRED)
     with pytest.raises(ValueError, match="class_id"):
         keras.metrics.Precision(class_id=1).update_state(Y_TRUE, Y_PRED)
+
+
+def test_a_vector_metric_shows_its_mean_on_the_progress_bar_and_its_values_in_the_csv_log(tmp_path, capsys):
+    """F1Score(average=None) gives one value per class: Keras's progress bar prints their mean and
+    its CSVLogger writes the list as "[a, b, c]"."""
+    rng = np.random.default_rng(0)
+    x, y = rng.random((40, 4)).astype(np.float32), np.eye(3)[rng.integers(0, 3, 40)]
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "categorical_crossentropy", metrics=[keras.metrics.F1Score()])
+    history = model.fit(x, y, epochs=1, verbose=2, callbacks=[keras.callbacks.CSVLogger(str(tmp_path / "log.csv"))])
+    f1 = history.history["f1_score"][0]
+    assert np.shape(f1) == (3,)
+    assert f"f1_score: {float(np.mean(f1)):.4f}" in capsys.readouterr().out
+    row = (tmp_path / "log.csv").read_text().splitlines()[1]
+    assert "[" + ", ".join(str(v) for v in np.asarray(f1).tolist()) + "]" in row
