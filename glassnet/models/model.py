@@ -448,7 +448,7 @@ class Model(SubclassedEngine):
         if mask is None:
             return sample_weight
         weights = mask.astype(dtype)
-        if for_loss and self.loss.reduction == "sum_over_batch_size":
+        if for_loss and self.loss.reduction in ("mean", "sum_over_batch_size"):
             valid = weights.sum()
             weights *= weights.size / valid if valid else 0.0
         if sample_weight is not None:
