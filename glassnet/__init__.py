@@ -17,7 +17,8 @@ from .models import Model, Sequential
 __version__ = "0.1.0"
 
 # Imported on first use, so that ``import glassnet`` stays light.
-_LAZY_SUBMODULES = ("datasets", "cli", "plot", "saving", "export", "preprocessing", "backend")
+_LAZY_SUBMODULES = ("datasets", "cli", "plot", "saving", "export", "preprocessing", "backend", "distribution",
+                    "integrations", "draw")
 
 
 def __getattr__(name):

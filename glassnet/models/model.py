@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from ..utils.validation import check_bool, check_int, check_list_of, check_positive_int
+from .. import distribution as distribution_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers as optimizers_module
@@ -465,6 +466,14 @@ class Model(SubclassedEngine):
     def _train_step(self, x, y, sample_weight, flat: FlatParameters, fused: bool):
         """Forward, loss, backward, update; returns (loss, y_pred). The update is skipped when
         the loss is not finite, so the weights from before the step are kept."""
+        loss, y_pred = self._gradients(x, y, sample_weight, flat, fused)
+        if math.isfinite(loss):
+            self.optimizer.apply(flat)
+        return loss, y_pred
+
+    def _gradients(self, x, y, sample_weight, flat: FlatParameters, fused: bool):
+        """Forward, loss, backward into ``flat.grads`` (not when the loss is not finite); returns
+        (loss, y_pred). A distributed step (glassnet/distribution) averages these gradients."""
         y_pred, added = self._forward_with_losses(x, training=True)
         sample_weight = self._masked_weights(self._output_mask(y_pred), sample_weight, y_pred.dtype, for_loss=True)
         if fused:
@@ -480,7 +489,6 @@ class Model(SubclassedEngine):
         self._backward(grad, grad_is_preactivation=fused)
         if flat.regularized:
             flat.add_regularization_gradients()
-        self.optimizer.apply(flat)
         return loss, y_pred
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
@@ -546,6 +554,9 @@ class Model(SubclassedEngine):
         self.optimizer.build(flat)
         metrics = self._compiled_metrics(targets)
         fused = self._uses_fused_gradient()
+        train_step, strategy = self._train_step, distribution_module.distribution()
+        if strategy is not None:  # glassnet/distribution: each global batch split over several workers
+            data, train_step = strategy.distribute(self, data, flat, fused)
 
         self.history = History()
         # User callbacks first, so what they add to the logs (ReduceLROnPlateau's learning_rate)
@@ -577,7 +588,7 @@ class Model(SubclassedEngine):
                 if tuner is not None:
                     tuner.pause()
                 logs = self._train_epoch(epoch, data.epoch(rng if shuffle else None), data.steps, flat, fused,
-                                         metrics, hooks, tuner)
+                                         metrics, hooks, tuner, train_step)
                 data.end_epoch()
                 if logs is None:
                     break
@@ -600,12 +611,15 @@ class Model(SubclassedEngine):
         self._thread_tuner = None if tuner is None else (batch_size, tuner)
         return tuner
 
-    def _train_epoch(self, epoch, batches, steps, flat, fused, metrics, hooks, tuner=None) -> dict | None:
+    def _train_epoch(self, epoch, batches, steps, flat, fused, metrics, hooks, tuner=None,
+                     train_step=None) -> dict | None:
         """One pass over the batches; returns the epoch's logs (running means of loss and
         metrics), or None when a non-finite loss stopped training (the unfinished epoch is not
-        logged) or there was no batch."""
+        logged) or there was no batch. ``train_step``: a distribution's step (default: this
+        model's ``_train_step``)."""
         if self._several_outputs():
             return self._train_epoch_outputs(epoch, batches, steps, flat, hooks)
+        train_step = train_step or self._train_step
         wants_batch_begin, wants_batch_end = hooks.wants("on_train_batch_begin"), hooks.wants("on_train_batch_end")
         loss_total, seen = 0.0, 0
         for metric, _ in metrics:
@@ -613,7 +627,7 @@ class Model(SubclassedEngine):
         for step, (xb, yb, wb) in enumerate(batches):
             if wants_batch_begin:
                 hooks.call("on_train_batch_begin", step, {})
-            loss, y_pred = self._train_step(xb, yb, wb, flat, fused)
+            loss, y_pred = train_step(xb, yb, wb, flat, fused)
             if not math.isfinite(loss):
                 self._stop_on_bad_loss(loss, epoch, step, steps)
                 return None
