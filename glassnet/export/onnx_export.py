@@ -125,6 +125,34 @@ def _conv1d(graph, x, layer):
     return graph.op("Transpose", [y], perm=[0, 2, 1])
 
 
+def _depthwise(graph, x, layer):
+    """DepthwiseConv2D/1D as one ONNX Conv with group = channels (output channel c*m + k reads
+    input channel c only); SeparableConv2D/1D adds the 1x1 pointwise Conv after it."""
+    rank, separable = layer.rank, hasattr(layer, "pointwise_kernel")
+    window, strides, dilation = (list(v[2 - rank:]) for v in (layer.kernel_size, layer.strides, layer.dilation_rate))
+    kernel = layer.kernel.value  # (*window, C, m)
+    channels = kernel.shape[-2] * kernel.shape[-1]
+    weight = kernel.reshape(tuple(window) + (channels,)).transpose((rank,) + tuple(range(rank)))[:, None]
+    pads = [0] * (2 * rank)
+    if layer.padding == "same":
+        amounts = [conv_utils.same_padding(layer.input_shape[1 + axis], window[axis], strides[axis], dilation[axis])
+                   for axis in range(rank)]
+        pads = [before for before, _ in amounts] + [after for _, after in amounts]
+    inputs = [graph.op("Transpose", [x], perm=[0, rank + 1] + list(range(1, rank + 1))),
+              graph.constant(weight, "depthwise_kernel")]
+    if layer.use_bias and not separable:
+        inputs.append(graph.constant(layer.bias.value, "bias"))
+    y = graph.op("Conv", inputs, kernel_shape=window, strides=strides, dilations=dilation, pads=pads,
+                 group=kernel.shape[-2])
+    if separable:
+        pointwise = layer.pointwise_kernel.value.reshape(channels, -1).T.reshape((-1, channels) + (1,) * rank)
+        inputs = [y, graph.constant(pointwise, "pointwise_kernel")]
+        if layer.use_bias:
+            inputs.append(graph.constant(layer.bias.value, "bias"))
+        y = graph.op("Conv", inputs, kernel_shape=[1] * rank)
+    return graph.op("Transpose", [y], perm=[0] + list(range(2, rank + 2)) + [1])
+
+
 def _layer(graph, x, layer):
     """The ONNX name of ``layer``'s output on ``x``, keeping track of which tensors carry masks."""
     if getattr(layer, "is_nested_model", False):  # a model inside another: its layers, inline
@@ -159,6 +187,8 @@ def _translate(graph, x, layer):
         return _activation(graph, _conv2d(graph, x, layer), layer.activation)
     if kind == "Conv1D":
         return _activation(graph, _conv1d(graph, x, layer), layer.activation)
+    if kind in ("DepthwiseConv2D", "DepthwiseConv1D", "SeparableConv2D", "SeparableConv1D"):
+        return _activation(graph, _depthwise(graph, x, layer), layer.activation)
     if kind in ("MaxPooling2D", "AveragePooling2D"):
         attributes = {"kernel_shape": list(layer.pool_size), "strides": list(layer.strides),
                       "pads": _spatial_pads(layer, layer.pool_size, layer.strides, (1, 1))}

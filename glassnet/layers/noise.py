@@ -1,9 +1,9 @@
 """Regularization by noise, active only while training (at inference each is the identity):
-GaussianNoise, GaussianDropout and SpatialDropout1D, as Keras's layers of those names.
+GaussianNoise, GaussianDropout, SpatialDropout1D and AlphaDropout, as Keras's layers of those names.
 
 Each draws from a random stream of its own (``self._rng``, utils/random.py), made from
 ``seed`` or, without one, from the shared generator; a model saves the stream with it. All
-three pass their input's mask on unchanged, as in Keras.
+of them pass their input's mask on unchanged, as in Keras.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..utils import random as grandom
-from ..utils.validation import check_int, check_number
+from ..utils.validation import check_int, check_number, is_int
 from .base import Layer, _shape_text
 from .dropout import Dropout
 
@@ -125,4 +125,58 @@ class SpatialDropout1D(Dropout):
         return config
 
 
-__all__ = ["GaussianDropout", "GaussianNoise", "SpatialDropout1D"]
+class AlphaDropout(Layer):
+    """Dropout that keeps a SELU network's mean and variance: while training, each value is kept
+    with probability 1 - rate or set to alpha' = -scale * alpha of SELU (about -1.7581), and the
+    result is moved back by an affine map: y = a * (x * k + alpha' * (1 - k)) + b, with
+    a = ((1 - rate) * (1 + rate * alpha'^2))^-1/2 and b = -a * alpha' * rate (k: 1 kept, 0 dropped).
+    ``noise_shape`` shares the keep decisions across axes, as Dropout's. At inference, the identity.
+
+    Backward: dx = a * k * dy.
+    """
+
+    supports_masking = True
+    _ALPHA_PRIME = -1.6732632423543772848170429916717 * 1.0507009873554804934193349852946
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _fraction(self, rate, "rate", allow_one=False)  # Keras takes 1 and then divides by 0
+        if noise_shape is not None and not (isinstance(noise_shape, (list, tuple)) and all(
+                d is None or (is_int(d) and d >= 1) for d in noise_shape)):
+            raise TypeError(f'AlphaDropout "{self.name}": noise_shape must be None or a list of sizes >= 1 (None for '
+                            f"the input's own), received {noise_shape!r}.")
+        self.noise_shape = None if noise_shape is None else [None if d is None else int(d) for d in noise_shape]
+        self.seed = _seed(self, seed)
+        self._rng = grandom.new_stream(self.seed)
+
+    def _mask_shape(self, x):
+        if self.noise_shape is None:
+            return x.shape
+        shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        if len(shape) != x.ndim or any(d not in (1, n) for d, n in zip(shape, x.shape)):
+            raise ValueError(f'AlphaDropout "{self.name}": noise_shape {self.noise_shape} does not broadcast to '
+                             f"inputs of shape {_shape_text(x.shape)}.")
+        return shape
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self._saved = None
+            return x
+        shape = self._mask_shape(x)
+        kept = (self._rng.random(shape, dtype=np.float32) >= self.rate).astype(x.dtype)
+        alpha_p, rate = self._ALPHA_PRIME, self.rate
+        a = ((1 - rate) * (1 + rate * alpha_p ** 2)) ** -0.5
+        b = -a * alpha_p * rate
+        self._saved = np.broadcast_to(kept * x.dtype.type(a), x.shape)
+        return (x * kept + x.dtype.type(alpha_p) * (1 - kept)) * x.dtype.type(a) + x.dtype.type(b)
+
+    def backward(self, grad_output, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        return grad_output if self._saved is None else grad_output * self._saved
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape}
+
+
+__all__ = ["AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D"]

@@ -32,6 +32,23 @@ CASES = {  # layer class -> (arguments drawn, other arguments, input shape)
     "GRU": (["units", "reset_after", "use_bias", "zero_output_for_mask", "stateful"], {"units": 3}, SEQUENCE),
     "MaxPooling1D": (["pool_size", "strides", "padding"], {}, SEQUENCE),
     "GlobalAveragePooling1D": (["keepdims"], {}, SEQUENCE),
+    "DepthwiseConv2D": (["kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate", "use_bias"],
+                        {"kernel_size": 3}, IMAGE),
+    "SeparableConv2D": (["filters", "kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate",
+                         "activation"], {"filters": 2, "kernel_size": 3}, IMAGE),
+    "DepthwiseConv1D": (["kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate"],
+                        {"kernel_size": 3}, SEQUENCE),
+    "SeparableConv1D": (["filters", "kernel_size", "strides", "padding", "depth_multiplier"],
+                        {"filters": 2, "kernel_size": 3}, SEQUENCE),
+    "ReLU": (["max_value", "negative_slope", "threshold"], {}, VECTOR),
+    "ELU": (["alpha"], {}, VECTOR),
+    "PReLU": (["alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"], {}, SEQUENCE),
+    "UnitNormalization": (["axis"], {}, SEQUENCE),
+    "RMSNormalization": (["axis", "epsilon"], {}, SEQUENCE),
+    "GroupNormalization": (["groups", "axis", "epsilon", "center", "scale", "beta_initializer", "gamma_constraint"],
+                           {"groups": 2}, IMAGE),
+    "ActivityRegularization": (["l1", "l2"], {}, VECTOR),
+    "AlphaDropout": (["rate", "noise_shape", "seed"], {"rate": 0.2}, VECTOR),
 }
 PREPROCESSING_CASES = {  # the numeric and image preprocessing layers; the random ones run again while training
     "Normalization": (["axis", "mean", "variance", "invert"], {"mean": 1.0, "variance": 2.0}, VECTOR),
@@ -47,6 +64,8 @@ PREPROCESSING_CASES = {  # the numeric and image preprocessing layers; the rando
                           IMAGE),
     "RandomContrast": (["factor", "value_range", "seed"], {"factor": 0.2}, IMAGE),
     "RandomBrightness": (["factor", "value_range", "seed"], {"factor": 0.2}, IMAGE),
+    "RandomCrop": (["height", "width", "seed"], {"height": 4, "width": 4}, IMAGE),
+    "Hashing": (["num_bins", "mask_value", "salt", "output_mode", "sparse"], {"num_bins": 3}, VECTOR),
 }
 CASES.update(PREPROCESSING_CASES)
 
