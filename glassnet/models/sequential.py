@@ -190,11 +190,9 @@ class Sequential(Model):
 
 
 def _shape_hint(shape: tuple, expected: tuple, argument: str) -> str:
-    """How to fix the commonest mismatches: a missing channel axis, channels-first images,
-    images given to a model of flat vectors."""
+    """How to fix the commonest mismatches: channels-first images, images given to a model of
+    flat vectors. (A missing channel axis of 1 is added before the check, as Keras does.)"""
     rest, want = tuple(shape[1:]), tuple(expected[1:])
-    if len(want) == 3 and rest == want[:2] and want[2] == 1:
-        return f" The channel axis is missing: {argument} = np.expand_dims({argument}, -1)."
     if len(want) == 3 and len(rest) == 3 and rest[0] == want[2] and rest[1:] == want[:2]:
         return (f" {argument} looks channels-first (channels, height, width); glassnet, like Keras, expects "
                 f"channels last: {argument} = np.transpose({argument}, (0, 2, 3, 1)).")
