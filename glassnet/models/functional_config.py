@@ -96,17 +96,32 @@ def _references(value) -> set:
 
 def without_mask_makers(config: dict) -> list:
     """The config's layers less those that only compute masks: Keras records the mask an
-    Embedding(mask_zero=True) makes as an op of its own (a ``NotEqual`` node) passed to later
-    layers as ``mask=``; glassnet's layers make and pass masks themselves."""
+    Embedding(mask_zero=True) makes as ops of its own (a ``NotEqual`` node, sometimes followed by
+    a ``ConvertToTensor``) passed to later layers as ``mask=``; glassnet's layers make and pass
+    masks themselves. A layer goes when every use of its output is as a ``mask=`` or by a layer
+    that goes."""
     layers = config["layers"]
-    used = _references(config.get("output_layers"))
-    as_mask = set()
+    outputs = _references(config.get("output_layers"))
+    uses = {}  # layer name -> [(consumer name, whether as mask=)]
     for entry in layers:
         for node in entry.get("inbound_nodes", []):
-            used |= _references(node.get("args", []))
-            used |= _references({k: v for k, v in node.get("kwargs", {}).items() if k != "mask"})
-            as_mask |= _references(node.get("kwargs", {}).get("mask"))
-    return [entry for entry in layers if entry.get("name") in used or entry.get("name") not in as_mask]
+            kwargs = node.get("kwargs", {})
+            plain = _references(node.get("args", [])) | _references({k: v for k, v in kwargs.items() if k != "mask"})
+            for name in plain:
+                uses.setdefault(name, []).append((entry.get("name"), False))
+            for name in _references(kwargs.get("mask")):
+                uses.setdefault(name, []).append((entry.get("name"), True))
+    dropped, changed = set(), True
+    while changed:
+        changed = False
+        for name, consumers in uses.items():
+            if name in dropped or name in outputs:
+                continue
+            if any(as_mask or consumer in dropped for consumer, as_mask in consumers) and \
+                    all(as_mask or consumer in dropped for consumer, as_mask in consumers):
+                dropped.add(name)
+                changed = True
+    return [entry for entry in layers if entry.get("name") not in dropped]
 
 
 def node_arguments(layer, node, tensor_config) -> dict:

@@ -324,10 +324,7 @@ def test_glassnet_file_loads_in_keras(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["mobilenet_like", "separable1d_dilated", "additive_causal_scores",
-                                  "attention_scaled_key", pytest.param("attention_padding_masks", marks=pytest.mark.xfail(
-                                      strict=True, reason="Keras writes Attention's query mask as two op nodes "
-                                      "(NotEqual -> ConvertToTensor); models/functional_config.without_mask_makers "
-                                      "drops only one level of mask-making nodes"))])
+                                  "attention_scaled_key", "attention_padding_masks"])
 def test_keras_file_loads_in_glassnet(tmp_path, name):
     python = _keras_python()
     subprocess.run([python, str(TOOLS / "conv_attention.py"), "save", name, str(tmp_path / "k.keras")],
