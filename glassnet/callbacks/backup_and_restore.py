@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+from ..utils.validation import check_bool, check_path
 from .base import Callback
 
 
@@ -24,10 +25,10 @@ class BackupAndRestore(Callback):
         if save_freq != "epoch":
             raise ValueError(f"BackupAndRestore(save_freq={save_freq!r}): glassnet backs up at the end of each epoch; "
                              "use save_freq='epoch' (the default).")
-        self.backup_dir = os.fspath(backup_dir)
+        self.backup_dir = check_path(backup_dir, "backup_dir", "BackupAndRestore")
         self.save_freq = save_freq
-        self.double_checkpoint = bool(double_checkpoint)
-        self.delete_checkpoint = bool(delete_checkpoint)
+        self.double_checkpoint = check_bool(double_checkpoint, "double_checkpoint", "BackupAndRestore")
+        self.delete_checkpoint = check_bool(delete_checkpoint, "delete_checkpoint", "BackupAndRestore")
         self._path = os.path.join(self.backup_dir, "latest.glassnet")
         self._previous_path = self._path + ".bkp"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.validation import check_bool, check_int, check_number
+from ..utils.validation import check_bool, check_int, check_number, check_verbose
 from .base import Callback, warn_missing_monitor
 
 
@@ -32,7 +32,7 @@ class EarlyStopping(Callback):
                  start_from_epoch: int = 0):
         super().__init__()
         owner = "EarlyStopping"
-        self.monitor, self.verbose = monitor, verbose
+        self.monitor, self.verbose = monitor, check_verbose(verbose, owner)
         self.patience = check_int(patience, "patience", owner, minimum=0)
         self.mode = resolve_mode(mode, monitor, owner)
         self.min_delta = abs(check_number(min_delta, "min_delta", owner)) * (1 if self.mode == "max" else -1)

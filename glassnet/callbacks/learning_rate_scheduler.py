@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 
+from ..utils.validation import check_verbose
 from .base import Callback
 
 
@@ -43,7 +44,7 @@ class LearningRateScheduler(Callback):
             raise TypeError(f"LearningRateScheduler: schedule must be a function schedule(epoch, lr) -> float, "
                             f"received {schedule!r}")
         self.schedule = schedule
-        self.verbose = verbose
+        self.verbose = check_verbose(verbose, "LearningRateScheduler")
 
     def _call_schedule(self, epoch: int, learning_rate: float):
         takes_two = _takes_positional(self.schedule, 2)

@@ -34,6 +34,7 @@ import warnings
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_number, check_path, check_verbose
 from .base import Callback
 
 
@@ -104,8 +105,7 @@ class ModelCheckpoint(Callback):
                  save_weights_only: bool = False, mode: str = "auto", save_freq="epoch",
                  initial_value_threshold: float | None = None):
         super().__init__()
-        if not isinstance(filepath, (str, os.PathLike)):
-            raise TypeError(f"ModelCheckpoint: filepath must be a string or path, received {filepath!r}")
+        filepath = check_path(filepath, "filepath", "ModelCheckpoint")
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"ModelCheckpoint: mode must be 'auto', 'min' or 'max', received mode={mode!r}")
         if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, (int, np.integer))
@@ -114,11 +114,16 @@ class ModelCheckpoint(Callback):
                              f"training batches), received save_freq={save_freq!r}")
         self.filepath = os.fspath(filepath)
         _check_filepath(self.filepath, save_weights_only)
-        self.monitor, self.verbose, self.mode = monitor, verbose, mode
-        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        if not isinstance(monitor, str):
+            raise TypeError(f"ModelCheckpoint: monitor must be the name of a logged quantity such as 'val_loss', "
+                            f"received {monitor!r}.")
+        self.monitor, self.verbose, self.mode = monitor, check_verbose(verbose, "ModelCheckpoint"), mode
+        self.save_best_only = check_bool(save_best_only, "save_best_only", "ModelCheckpoint")
+        self.save_weights_only = check_bool(save_weights_only, "save_weights_only", "ModelCheckpoint")
         self.save_freq = save_freq if save_freq == "epoch" else int(save_freq)
-        self.initial_value_threshold = initial_value_threshold
-        self.best = initial_value_threshold
+        self.initial_value_threshold = check_number(initial_value_threshold, "initial_value_threshold",
+                                                    "ModelCheckpoint", allow_none=True)
+        self.best = self.initial_value_threshold
         self.min_delta = 0
         self.monitor_op = None          # np.less or np.greater, decided at the first epoch's end
         self._current_epoch = 0

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from ..utils.validation import check_bool, check_callable, check_int, check_number, check_path
+from ..utils.validation import check_bool, check_callable, check_int, check_number, check_path, check_verbose
 from .base import Callback, warn_missing_monitor
 from .early_stopping import resolve_mode
 from .learning_rate_scheduler import _takes_positional
@@ -25,12 +25,12 @@ class ReduceLROnPlateau(Callback):
         super().__init__()
         owner = "ReduceLROnPlateau"
         self.factor = check_number(factor, "factor", owner, low=0, high=1, high_open=True)
-        self.monitor, self.verbose = monitor, verbose
+        self.monitor, self.verbose = monitor, check_verbose(verbose, owner)
         self.patience = check_int(patience, "patience", owner, minimum=0)
         self.mode = resolve_mode(mode, monitor, owner)
-        self.min_delta = check_number(min_delta, "min_delta", owner)
+        self.min_delta = check_number(min_delta, "min_delta", owner, finite=True)
         self.cooldown = check_int(cooldown, "cooldown", owner, minimum=0)
-        self.min_lr = check_number(min_lr, "min_lr", owner, low=0)
+        self.min_lr = check_number(min_lr, "min_lr", owner, low=0, finite=True)
 
     def on_train_begin(self, logs=None):
         self._warned_about = None
@@ -85,6 +85,9 @@ class CSVLogger(Callback):
     def __init__(self, filename, separator: str = ",", append: bool = False):
         super().__init__()
         self.filename = check_path(filename, "filename", "CSVLogger")
+        if not (isinstance(separator, str) and len(separator) == 1):
+            raise (ValueError if isinstance(separator, str) else TypeError)(
+                f"CSVLogger: separator must be one character such as ',' or '\\t', received {separator!r}.")
         self.separator, self.append = separator, check_bool(append, "append", "CSVLogger")
         self._file = self._writer = None
 

@@ -34,7 +34,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..utils.validation import check_bool, check_int
+from ..utils.validation import check_bool, check_int, check_path, is_int
 from .base import Callback
 
 INSTALL_HINT = ('TensorBoard callback needs the tensorboard package: pip install "glassnet[tensorboard]" '
@@ -108,7 +108,7 @@ class TensorBoard(Callback):
                  embeddings_metadata=None):
         super().__init__()
         self._tb = _tensorboard_modules()
-        self.log_dir = os.fspath(log_dir)
+        self.log_dir = check_path(log_dir, "log_dir", "TensorBoard")
         self.histogram_freq = check_int(histogram_freq, "histogram_freq", "TensorBoard", minimum=0)
         self.write_graph = check_bool(write_graph, "write_graph", "TensorBoard")
         self.write_images = check_bool(write_images, "write_images", "TensorBoard")
@@ -118,7 +118,8 @@ class TensorBoard(Callback):
         if update_freq != "epoch":
             update_freq = check_int(update_freq, "update_freq", "TensorBoard", minimum=1)
         self.update_freq = update_freq
-        if profile_batch not in (0, None, (0, 0)):
+        if not (profile_batch is None or (is_int(profile_batch) and profile_batch == 0)
+                or (isinstance(profile_batch, (tuple, list)) and list(profile_batch) == [0, 0])):
             raise ValueError("TensorBoard: profiling needs TensorFlow's profiler, which glassnet does not use; "
                              f"profile_batch must be 0, received profile_batch={profile_batch!r}.")
         if embeddings_freq or embeddings_metadata is not None:

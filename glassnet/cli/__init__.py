@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import datasets as datasets_command
@@ -29,11 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_stdout() -> None:
+    """Point stdout at devnull, so the interpreter's flush at exit finds no closed pipe to
+    complain about (the recipe in the Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation: stdout is not a file here
+        pass
+
+
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        try:
+            args = parser.parse_args(argv)
+            return args.run(args)
+        finally:
+            sys.stdout.flush()  # so a closed pipe shows here (even after --help), not at interpreter exit
+    except BrokenPipeError:  # the reader went away (glassnet ... | head): stop quietly
+        _silence_stdout()
+        return 1
     except (OSError, ValueError) as error:  # a user's mistake (a missing or unreadable file, a bad value): one line
         text = str(error).strip()
         first_line = text.splitlines()[0] if text else type(error).__name__

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_name
 from ..utils.auto_config import config_from_arguments, is_users_class, needs_recorded_config, record_arguments
 
 EPSILON = 1e-7
@@ -68,9 +69,9 @@ class Loss:
         if reduction not in REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of "
                              f"{', '.join(repr(r) for r in REDUCTIONS)}, received {reduction!r}")
-        self.from_logits = bool(from_logits)
+        self.from_logits = check_bool(from_logits, "from_logits", type(self).__name__)
         self.reduction = reduction
-        if name:
+        if check_name(name, type(self).__name__):
             self.name = name
 
     # per-sample values l_i and their gradients dl_i/dy_pred

@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
+from ..utils.validation import check_number, is_int
 from .base import EPSILON, Loss, _log_softmax, _match_rank, _one_hot_from_sparse
 
 
 def _check_last_axis(axis, owner: str) -> int:
     """Keras's ``axis`` argument; the class axis must be the last one here."""
-    if axis != -1:
+    if not is_int(axis) or axis != -1:
         raise ValueError(f"{owner}: axis must be -1 (the classes on the last axis, as the model's output has them), "
                          f"received {axis!r}")
     return -1
@@ -35,9 +36,7 @@ class CategoricalCrossentropy(Loss):
 
     def __init__(self, from_logits=False, label_smoothing: float = 0.0, axis: int = -1, **kwargs):
         super().__init__(from_logits=from_logits, **kwargs)
-        if not 0 <= label_smoothing <= 1:
-            raise ValueError(f"{type(self).__name__}: label_smoothing must be in [0, 1], received {label_smoothing!r}")
-        self.label_smoothing = float(label_smoothing)
+        self.label_smoothing = check_number(label_smoothing, "label_smoothing", type(self).__name__, low=0, high=1)
         self.axis = _check_last_axis(axis, type(self).__name__)
 
     def _targets(self, y_true, y_pred):
@@ -72,6 +71,12 @@ class CategoricalCrossentropy(Loss):
                 f"{argument} holds integer class labels of shape {y.shape}, but categorical_crossentropy "
                 f"needs one-hot targets of shape (n, {classes}). Use loss='sparse_categorical_crossentropy' "
                 "or one-hot encode with glassnet.utils.to_categorical(y).")
+        if y.ndim != len(output_shape):
+            expected = "(n, " + ", ".join(str(d) for d in output_shape[1:]) + ")"
+            raise ValueError(
+                f"{argument} has shape {y.shape} (rank {y.ndim}), but the model's output has shape "
+                f"{(None,) + tuple(output_shape[1:])} (rank {len(output_shape)}): categorical_crossentropy "
+                f"needs one-hot targets shaped like the output, {expected}.")
         if y.shape[-1] != classes:
             raise ValueError(f"{argument} is one-hot with {y.shape[-1]} columns, but the model's output "
                              f"layer has {classes} units; they must match.")
@@ -132,9 +137,14 @@ class SparseCategoricalCrossentropy(Loss):
                              f"received shape {y.shape}.")
         labels = y.reshape(y.shape[:1 + len(steps)]) if steps else y.reshape(-1)
         if labels.dtype.kind == "f":
-            if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
-                raise ValueError(f"{argument} must hold integer class labels for "
-                                 "sparse_categorical_crossentropy, received non-integer values.")
+            fractional = ~np.isfinite(labels) | (labels != np.round(labels))
+            if np.any(fractional):
+                where = tuple(int(i) for i in np.argwhere(fractional)[0])
+                raise ValueError(
+                    f"{argument} must hold integer class labels for sparse_categorical_crossentropy, received "
+                    f"non-integer values such as {float(labels[where]):g} at index {where[0] if len(where) == 1 else where} "
+                    f"({int(fractional.sum())} of {labels.size} labels); round them, or if they are "
+                    "probabilities use loss='categorical_crossentropy' with one-hot targets.")
         elif labels.dtype.kind not in "iub":
             raise TypeError(f"{argument} must hold integer class labels, received dtype {labels.dtype}.")
         labels = labels.astype(np.int64)
@@ -157,7 +167,7 @@ class BinaryCrossentropy(Loss):
 
     def __init__(self, from_logits=False, label_smoothing: float = 0.0, axis: int = -1, **kwargs):
         super().__init__(from_logits=from_logits, **kwargs)
-        self.label_smoothing = float(label_smoothing)
+        self.label_smoothing = check_number(label_smoothing, "label_smoothing", type(self).__name__, low=0, high=1)
         self.axis = _check_last_axis(axis, type(self).__name__)
 
     def _targets(self, y_true, y_pred):

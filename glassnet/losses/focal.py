@@ -39,8 +39,8 @@ class BinaryFocalCrossentropy(Loss):
         super().__init__(from_logits=from_logits, reduction=reduction, name=name)
         owner = type(self).__name__
         self.apply_class_balancing = check_bool(apply_class_balancing, "apply_class_balancing", owner)
-        self.alpha = check_number(alpha, "alpha", owner)
-        self.gamma = check_number(gamma, "gamma", owner, low=0)
+        self.alpha = check_number(alpha, "alpha", owner, low=0, finite=True)
+        self.gamma = check_number(gamma, "gamma", owner, low=0, finite=True)
         self.label_smoothing = check_number(label_smoothing, "label_smoothing", owner, low=0, high=1)
         self.axis = _check_last_axis(axis, owner)
 
@@ -88,8 +88,8 @@ class CategoricalFocalCrossentropy(Loss):
                  name="categorical_focal_crossentropy"):
         super().__init__(from_logits=from_logits, reduction=reduction, name=name)
         owner = type(self).__name__
-        self.alpha = check_number(alpha, "alpha", owner)
-        self.gamma = check_number(gamma, "gamma", owner, low=0)
+        self.alpha = check_number(alpha, "alpha", owner, low=0, finite=True)
+        self.gamma = check_number(gamma, "gamma", owner, low=0, finite=True)
         self.label_smoothing = check_number(label_smoothing, "label_smoothing", owner, low=0, high=1)
         self.axis = _check_last_axis(axis, owner)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_number
 from .base import EPSILON, Loss, _match_rank, _targets_like
 
 
@@ -89,9 +90,7 @@ class Huber(Loss):
 
     def __init__(self, delta: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        if delta <= 0:
-            raise ValueError(f"Huber: delta must be > 0, received {delta!r}")
-        self.delta = float(delta)
+        self.delta = check_number(delta, "delta", "Huber", low=0, low_open=True, finite=True)
 
     def per_sample(self, y_true, y_pred, logits=False):
         error = np.abs(y_pred - _match_rank(y_true, y_pred))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_int, check_number
 from .base import MeanMetricWrapper, same_rank
 
 
@@ -83,6 +84,7 @@ class BinaryAccuracy(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, name: str = "binary_accuracy", dtype=None, threshold: float = 0.5):
+        threshold = check_number(threshold, "threshold", "BinaryAccuracy", finite=True)
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
@@ -108,6 +110,7 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype=None):
+        k = check_int(k, "k", "TopKCategoricalAccuracy", minimum=1)
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
@@ -118,6 +121,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids: bool = False):
+        k = check_int(k, "k", "SparseTopKCategoricalAccuracy", minimum=1)
+        from_sorted_ids = check_bool(from_sorted_ids, "from_sorted_ids", "SparseTopKCategoricalAccuracy")
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
                          from_sorted_ids=from_sorted_ids)
         self.k, self.from_sorted_ids = k, from_sorted_ids

@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.validation import check_bool, check_int
+from ..utils.validation import check_bool, check_int, check_number
 from .base import Metric, Result
 from .confusion_counts import EPSILON, confusion_counts, evenly_spread
 from .confusion_metrics import divide_no_nan
 
 _CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
 _SUMMATIONS = ("interpolation", "majoring", "minoring")
+
+
+def _check_numbers(values, argument: str, low) -> list[float]:
+    """A list, tuple or 1-D array of finite numbers (each >= ``low`` where given)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, np.ndarray)) \
+            or np.ndim(values) != 1:
+        raise TypeError(f"AUC: {argument} must be a list of numbers, received {values!r}.")
+    return [check_number(value, f"{argument}[{i}]", "AUC", low=low, finite=True) for i, value in enumerate(values)]
 
 
 class AUC(Metric):
@@ -41,7 +49,7 @@ class AUC(Metric):
                  name: str | None = None, dtype=None, thresholds=None, multi_label: bool = False,
                  num_labels=None, label_weights=None, from_logits: bool = False):
         owner = "AUC"
-        curve_key = curve.lower() if isinstance(curve, str) else curve
+        curve_key = curve.lower() if isinstance(curve, str) else None
         if curve_key not in _CURVES or curve not in (curve_key, _CURVES[curve_key]):
             raise ValueError(f'{owner}: curve must be one of "ROC", "PR", "PRGAIN", received {curve!r}')
         if not isinstance(summation_method, str) or summation_method.lower() not in _SUMMATIONS \
@@ -50,7 +58,7 @@ class AUC(Metric):
                              f"received {summation_method!r}")
         self._init_from_thresholds = thresholds is not None
         if thresholds is not None:
-            inner = sorted(float(t) for t in thresholds)
+            inner = sorted(_check_numbers(thresholds, "thresholds", low=None))
             self.num_thresholds = len(inner) + 2
             self._evenly = evenly_spread(np.array([0.0] + inner + [1.0]))
         else:
@@ -63,8 +71,9 @@ class AUC(Metric):
         self.summation_method = summation_method.lower()
         super().__init__(name=name, dtype=dtype)
         self.multi_label = check_bool(multi_label, "multi_label", owner)
-        self.num_labels = num_labels
-        self.label_weights = None if label_weights is None else np.asarray(label_weights, np.float64)
+        self.num_labels = check_int(num_labels, "num_labels", owner, minimum=1, allow_none=True)
+        self.label_weights = None if label_weights is None else np.asarray(
+            _check_numbers(label_weights, "label_weights", low=0), np.float64)
         self._from_logits = check_bool(from_logits, "from_logits", owner)
         self._built = False
         if self.multi_label:
@@ -98,6 +107,9 @@ class AUC(Metric):
         y_pred = np.asarray(y_pred, np.float32)
         if not self._built:
             self._build(y_pred.shape)
+        if self.label_weights is not None and len(self.label_weights) not in (1, y_pred.shape[-1]):
+            raise ValueError(f"AUC: label_weights has {len(self.label_weights)} entries, but y_pred has "
+                             f"{y_pred.shape[-1]} labels (shape {y_pred.shape}); give one weight per label.")
         if self._from_logits:
             y_pred = (1.0 / (1.0 + np.exp(-y_pred.astype(np.float64)))).astype(np.float32)
         counts = confusion_counts(y_true, y_pred, self._thresholds, ("tp", "fp", "tn", "fn"), sample_weight,

@@ -85,6 +85,20 @@ def _storage_dtype(dtype) -> np.dtype:
     return np.dtype(np.int64) if np.dtype(dtype).kind in "iu" else np.dtype(np.float64)
 
 
+def _check_dtype(dtype, owner: str) -> str:
+    """The name of a float or integer NumPy dtype ("float32", np.float64, "int32")."""
+    try:
+        name = None if isinstance(dtype, (bool, int, float)) else np.dtype(dtype)
+    except Exception:  # NumPy parses strings as dtype specs: "," raises even a SyntaxError
+        name = None
+    if isinstance(dtype, str) and name is not None and dtype != name.name:
+        name = None  # NumPy also reads one-letter codes ("f", "\x17"); a metric takes the names
+    if name is None or name.kind not in "fiu":
+        raise TypeError(f"{owner}: dtype must be a float or integer dtype such as 'float32', or None, "
+                        f"received {dtype!r}.")
+    return name.name
+
+
 class Metric:
     """Base class of every metric.
 
@@ -106,7 +120,7 @@ class Metric:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string or None, received {name!r}")
         self.name = name or unique_name(to_snake_case(type(self).__name__))
-        self._dtype = None if dtype is None else np.dtype(dtype).name
+        self._dtype = None if dtype is None else _check_dtype(dtype, type(self).__name__)
         self._variables: list[tuple[MetricVariable, object]] = []
 
     @property

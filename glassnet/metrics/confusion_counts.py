@@ -73,6 +73,9 @@ def confusion_counts(y_true, y_pred, thresholds, which, sample_weight=None, top_
         if y_pred.ndim == 1:
             raise ValueError("When class_id is given, y_pred must be a 2D array of shape (num_samples, num_classes), "
                              f"received shape {y_pred.shape}")
+        if class_id >= y_pred.shape[-1]:
+            raise ValueError(f"class_id {class_id} is out of range: y_pred has {y_pred.shape[-1]} classes "
+                             f"(shape {y_pred.shape}), so class_id must be in [0, {y_pred.shape[-1]}).")
         y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
     weights = np.ones(y_pred.shape) if sample_weight is None else np.broadcast_to(sample_weight, y_pred.shape)
     if label_weights is not None and not multi_label:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_number
 from .base import Metric, Result
 
 EPSILON = 1e-7
@@ -33,8 +34,7 @@ class FBetaScore(Metric):
                              f"received {average!r}")
         if not isinstance(beta, float):
             raise ValueError(f"{owner}: beta must be a Python float, received {beta!r} of type {type(beta).__name__}")
-        if beta <= 0.0:
-            raise ValueError(f"{owner}: beta must be > 0, received {beta!r}")
+        check_number(beta, "beta", owner, low=0, low_open=True, finite=True)
         if threshold is not None:
             if not isinstance(threshold, float):
                 raise ValueError(f"{owner}: threshold must be a Python float, received {threshold!r} "

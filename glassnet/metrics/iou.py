@@ -17,10 +17,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.validation import check_int
+from ..utils.validation import check_bool, check_int, check_number, is_int
 from .base import Metric, Result, as_result
 
 EPSILON = 1e-7
+
+
+def _check_class_ids(ids, num_classes: int, owner: str) -> list[int]:
+    """``target_class_ids``: a non-empty list or tuple of class ids in [0, num_classes)."""
+    if not (isinstance(ids, (list, tuple)) and ids and all(is_int(i) for i in ids)):
+        raise TypeError(f"{owner}: target_class_ids must be a non-empty list or tuple of class ids (integers), "
+                        f"received {ids!r}.")
+    if not all(0 <= i < num_classes for i in ids):
+        raise ValueError(f"{owner}: target_class_ids must be class ids in [0, num_classes) = [0, {num_classes}), "
+                         f"received {ids!r}.")
+    return [int(i) for i in ids]
 
 
 class _IoUBase(Metric):
@@ -29,9 +40,12 @@ class _IoUBase(Metric):
     def __init__(self, num_classes: int, name=None, dtype=None, ignore_class=None, sparse_y_true: bool = True,
                  sparse_y_pred: bool = True, axis: int = -1):
         super().__init__(name=name, dtype=dtype or "int32")
-        self.num_classes = check_int(num_classes, "num_classes", type(self).__name__, minimum=1)
-        self.ignore_class = ignore_class
-        self.sparse_y_true, self.sparse_y_pred, self.axis = sparse_y_true, sparse_y_pred, axis
+        owner = type(self).__name__
+        self.num_classes = check_int(num_classes, "num_classes", owner, minimum=1)
+        self.ignore_class = check_int(ignore_class, "ignore_class", owner, allow_none=True)
+        self.sparse_y_true = check_bool(sparse_y_true, "sparse_y_true", owner)
+        self.sparse_y_pred = check_bool(sparse_y_pred, "sparse_y_pred", owner)
+        self.axis = check_int(axis, "axis", owner)
         self.total_cm = self.add_variable((num_classes, num_classes), "zeros", name="total_confusion_matrix")
 
     def _as_ids(self, values) -> np.ndarray:
@@ -46,6 +60,10 @@ class _IoUBase(Metric):
         if not self.sparse_y_pred:
             y_pred = np.argmax(y_pred, axis=self.axis)
         y_true, y_pred = self._as_ids(y_true), self._as_ids(y_pred)
+        if y_true.size != y_pred.size:
+            raise ValueError(f"{type(self).__name__}: y_true gives {y_true.size} class ids and y_pred "
+                             f"{y_pred.size} (sparse_y_true={self.sparse_y_true}, sparse_y_pred="
+                             f"{self.sparse_y_pred}: False means one-hot or scores, read with argmax).")
         weights = np.broadcast_to(self._as_ids(1 if sample_weight is None else sample_weight), y_true.shape)
         kept = (y_true >= 0) & (y_true < self.num_classes) & (y_pred >= 0) & (y_pred < self.num_classes)
         if self.ignore_class is not None:
@@ -63,11 +81,7 @@ class IoU(_IoUBase):
                  sparse_y_true: bool = True, sparse_y_pred: bool = True, axis: int = -1):
         super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=sparse_y_true,
                          sparse_y_pred=sparse_y_pred, axis=axis)
-        target_class_ids = list(target_class_ids)
-        if max(target_class_ids) >= num_classes:
-            raise ValueError(f"{type(self).__name__}: target class id {max(target_class_ids)} is out of range, "
-                             f"which is [0, {num_classes}).")
-        self.target_class_ids = target_class_ids
+        self.target_class_ids = _check_class_ids(target_class_ids, self.num_classes, type(self).__name__)
 
     def result(self) -> Result:
         cm = self.total_cm.value.astype(np.float64)
@@ -89,6 +103,7 @@ class MeanIoU(IoU):
 
     def __init__(self, num_classes: int, name=None, dtype=None, ignore_class=None, sparse_y_true: bool = True,
                  sparse_y_pred: bool = True, axis: int = -1):
+        check_int(num_classes, "num_classes", type(self).__name__, minimum=1)
         super().__init__(num_classes, list(range(num_classes)), name=name, dtype=dtype, ignore_class=ignore_class,
                          sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
 
@@ -103,7 +118,7 @@ class BinaryIoU(IoU):
 
     def __init__(self, target_class_ids=(0, 1), threshold: float = 0.5, name=None, dtype=None):
         super().__init__(2, target_class_ids, name=name, dtype=dtype)
-        self.threshold = threshold
+        self.threshold = check_number(threshold, "threshold", "BinaryIoU", finite=True)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         predicted = (np.asarray(y_pred, np.float32) >= self.threshold).astype(np.int64)

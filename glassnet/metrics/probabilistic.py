@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_int, check_number
 from .base import MeanMetricWrapper
 from .loss_functions import loss_function
 
@@ -18,13 +19,25 @@ class _LossMean(MeanMetricWrapper):
     _direction = "down"
 
     def __init__(self, name: str, dtype=None, axis: int | None = None, **options):
+        owner = type(self).__name__
+        if "from_logits" in options:
+            options["from_logits"] = check_bool(options["from_logits"], "from_logits", owner)
+        if "label_smoothing" in options:
+            options["label_smoothing"] = check_number(options["label_smoothing"], "label_smoothing", owner, low=0, high=1)
         super().__init__(loss_function(self._loss), name=name, dtype=dtype, **options)
-        self.axis = axis
+        self.axis = check_int(axis, "axis", owner, allow_none=True)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        if self.axis not in (None, -1):
-            y_true, y_pred = np.moveaxis(np.asarray(y_true), self.axis, -1), np.moveaxis(np.asarray(y_pred), self.axis, -1)
-        super().update_state(y_true, y_pred, sample_weight)
+        if self.axis in (None, -1):
+            return super().update_state(y_true, y_pred, sample_weight)
+        y_pred = np.asarray(y_pred)
+        if not (-y_pred.ndim <= self.axis < y_pred.ndim and self.axis % y_pred.ndim != 0):
+            raise ValueError(f"{type(self).__name__}: axis {self.axis} is not a class axis of y_pred of shape "
+                             f"{y_pred.shape} (the batch axis comes first); give axis in [1, {y_pred.ndim}) or -1.")
+        y_true = np.asarray(y_true)
+        if y_true.ndim == y_pred.ndim:
+            y_true = np.moveaxis(y_true, self.axis, -1)
+        super().update_state(y_true, np.moveaxis(y_pred, self.axis, -1), sample_weight)
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -77,7 +90,8 @@ class SparseCategoricalCrossentropy(_LossMean):
     def __init__(self, name: str = "sparse_categorical_crossentropy", dtype=None, from_logits: bool = False,
                  ignore_class=None, axis: int = -1):
         super().__init__(name, dtype, axis=axis, from_logits=from_logits)
-        self.from_logits, self.ignore_class = from_logits, ignore_class
+        self.from_logits = from_logits
+        self.ignore_class = check_int(ignore_class, "ignore_class", "SparseCategoricalCrossentropy", allow_none=True)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if self.ignore_class is None:

@@ -86,7 +86,7 @@ class CosineSimilarity(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, name: str = "cosine_similarity", dtype=None, axis: int = -1):
-        super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
+        super().__init__(cosine_similarity, name=name, dtype=dtype, axis=check_int(axis, "axis", "CosineSimilarity"))
 
     def get_config(self) -> dict:
         return {"name": self.name, "dtype": self.dtype}  # as Keras writes it: without the axis

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..utils.validation import check_bool, check_number
-from .base import Optimizer
+from .base import Optimizer, check_epsilon
 
 
 def _rms(x: np.ndarray) -> float:
@@ -32,9 +32,9 @@ class Adafactor(Optimizer):
     def __init__(self, learning_rate=0.001, beta_2_decay: float = -0.8, epsilon_1: float = 1e-30,
                  epsilon_2: float = 1e-3, clip_threshold: float = 1.0, relative_step: bool = True, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_2_decay = check_number(beta_2_decay, "beta_2_decay", "Adafactor")
-        self.epsilon_1 = check_number(epsilon_1, "epsilon_1", "Adafactor", low=0)
-        self.epsilon_2 = check_number(epsilon_2, "epsilon_2", "Adafactor", low=0)
+        self.beta_2_decay = check_number(beta_2_decay, "beta_2_decay", "Adafactor", high=0, finite=True)
+        self.epsilon_1 = check_epsilon(epsilon_1, "Adafactor", "epsilon_1")
+        self.epsilon_2 = check_epsilon(epsilon_2, "Adafactor", "epsilon_2")
         self.clip_threshold = check_number(clip_threshold, "clip_threshold", "Adafactor", low=0, low_open=True)
         self.relative_step = check_bool(relative_step, "relative_step", "Adafactor")
         self._shapes: list[tuple] = []

@@ -6,8 +6,8 @@ import numpy as np
 
 from ..engine import kernels
 from ..engine.kernels import TINY
-from ..utils.validation import check_number
-from .base import Optimizer
+from ..utils.validation import check_bool, check_number
+from .base import Optimizer, check_epsilon
 
 
 class Adam(Optimizer):
@@ -24,10 +24,11 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        for argument, value in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0 <= value < 1:
-                raise ValueError(f"{type(self).__name__}: {argument} must be in [0, 1), received {value!r}")
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), bool(amsgrad)
+        owner = type(self).__name__
+        self.beta_1 = check_number(beta_1, "beta_1", owner, low=0, high=1, high_open=True)
+        self.beta_2 = check_number(beta_2, "beta_2", owner, low=0, high=1, high_open=True)
+        self.epsilon = check_epsilon(epsilon, owner)
+        self.amsgrad = check_bool(amsgrad, "amsgrad", owner)
 
     def build_slots(self, values):
         self.momentum = self.add_slot(values)
@@ -101,7 +102,7 @@ class Adamax(Optimizer):
         owner = type(self).__name__
         self.beta_1 = check_number(beta_1, "beta_1", owner, low=0, high=1, high_open=True)
         self.beta_2 = check_number(beta_2, "beta_2", owner, low=0, high=1, high_open=True)
-        self.epsilon = check_number(epsilon, "epsilon", owner, low=0)
+        self.epsilon = check_epsilon(epsilon, owner)
 
     def build_slots(self, values):
         self.momentum = self.add_slot(values)

@@ -12,26 +12,38 @@ in the order Keras uses.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
+from ..utils.validation import check_name, check_number
 from .schedules import LearningRateSchedule
+
+
+def check_epsilon(value, owner: str, argument: str = "epsilon") -> float:
+    """A divisor's guard: > 0, as a weight whose gradient stays 0 (a dead ReLU unit) would
+    otherwise divide 0 by 0 and turn NaN (Keras accepts 0 and does exactly that)."""
+    return check_number(value, argument, owner, low=0, low_open=True, finite=True)
 
 
 class Optimizer:
     def __init__(self, learning_rate=0.001, weight_decay: float | None = None, clipnorm: float | None = None,
                  clipvalue: float | None = None, global_clipnorm: float | None = None, name: str | None = None,
                  **kwargs):
+        owner = type(self).__name__
         if kwargs:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
+            raise TypeError(f"{owner}() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}")
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
-            raise ValueError(f"{type(self).__name__}: give at most one of clipnorm, clipvalue and global_clipnorm.")
-        for argument, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
-            if value is not None and value <= 0:
-                raise ValueError(f"{type(self).__name__}: {argument} must be > 0, received {value!r}")
+            raise ValueError(f"{owner}: give at most one of clipnorm, clipvalue and global_clipnorm.")
+        # None clips nothing; zero or less would zero every step, and an infinite threshold gives
+        # NaN weights in Keras (g * inf / |g|).
+        self.clipnorm, self.clipvalue, self.global_clipnorm = (
+            check_number(value, argument, owner, low=0, low_open=True, allow_none=True, finite=True)
+            for argument, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                                    ("global_clipnorm", global_clipnorm)))
         self._learning_rate = self._check_learning_rate(learning_rate)
-        self.weight_decay = weight_decay
-        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
-        self.name = name or type(self).__name__.lower()
+        self.weight_decay = check_number(weight_decay, "weight_decay", owner, low=0, allow_none=True, finite=True)
+        self.name = check_name(name, owner) or type(self).__name__.lower()
         self.iterations = 0
         self.slots: list[np.ndarray] = []
         self._built_for = None
@@ -39,10 +51,10 @@ class Optimizer:
     def _check_learning_rate(self, value):
         if isinstance(value, LearningRateSchedule):
             return value
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or value < 0:
-            raise ValueError(f"{type(self).__name__}: learning_rate must be a number >= 0 or a "
-                             f"LearningRateSchedule, received {value!r}")
-        return float(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+            return check_number(value, "learning_rate", type(self).__name__, low=0, finite=True)
+        raise TypeError(f"{type(self).__name__}: learning_rate must be a number >= 0 or a "
+                        f"LearningRateSchedule, received {value!r}")
 
     # -- learning rate -------------------------------------------------------------------------
     @property

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..utils.validation import check_number
+from ..utils.validation import check_bool, check_number
 from .adam import Adam, flush_subnormals
-from .base import Optimizer
+from .base import Optimizer, check_epsilon
 
 
 class RMSprop(Optimizer):
@@ -17,7 +17,10 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7,
                  centered: bool = False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), bool(centered)
+        self.rho = check_number(rho, "rho", "RMSprop", low=0, high=1)
+        self.momentum = check_number(momentum, "momentum", "RMSprop", low=0, high=1)
+        self.epsilon = check_epsilon(epsilon, "RMSprop")
+        self.centered = check_bool(centered, "centered", "RMSprop")
 
     def build_slots(self, values):
         self.velocity = self.add_slot(values)
@@ -59,7 +62,9 @@ class Adagrad(Optimizer):
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), float(epsilon)
+        self.initial_accumulator_value = check_number(initial_accumulator_value, "initial_accumulator_value",
+                                                      "Adagrad", low=0, finite=True)
+        self.epsilon = check_epsilon(epsilon, "Adagrad")
 
     def build_slots(self, values):
         self.accumulator = self.add_slot(values, self.initial_accumulator_value)
@@ -126,7 +131,7 @@ class Adadelta(Optimizer):
     def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho = check_number(rho, "rho", "Adadelta", low=0, high=1)
-        self.epsilon = check_number(epsilon, "epsilon", "Adadelta", low=0)
+        self.epsilon = check_epsilon(epsilon, "Adadelta")
 
     def build_slots(self, values):
         self.accumulated_grad = self.add_slot(values)

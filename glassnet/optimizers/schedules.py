@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ..utils.validation import check_bool, check_number
+from ..utils.validation import check_bool, check_name, check_number, is_int
 
 
 class LearningRateSchedule:
@@ -26,8 +26,19 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-def _check_steps(value, argument: str, owner: str) -> float:
-    return check_number(value, argument, owner, low=0, low_open=True)
+def _check_steps(value, argument: str, owner: str):
+    """A number of steps > 0 (a float is fine: the schedules divide by it)."""
+    number = check_number(value, argument, owner, low=0, low_open=True, finite=True)
+    return int(value) if is_int(value) else number
+
+
+def _check_rate(value, argument: str, owner: str) -> float:
+    """A learning rate: a finite number >= 0 (a negative one would climb the loss)."""
+    return check_number(value, argument, owner, low=0, finite=True)
+
+
+def _check_fraction(value, argument: str, owner: str) -> float:
+    return check_number(value, argument, owner, low=0, high=1)
 
 
 class ExponentialDecay(LearningRateSchedule):
@@ -36,18 +47,26 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
                  staircase: bool = False, name: str = "ExponentialDecay"):
-        _check_steps(decay_steps, "decay_steps", "ExponentialDecay")
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = decay_steps
-        self.decay_rate = float(decay_rate)
-        self.staircase = bool(staircase)
-        self.name = name
+        self.initial_learning_rate = _check_rate(initial_learning_rate, "initial_learning_rate", "ExponentialDecay")
+        self.decay_steps = _check_steps(decay_steps, "decay_steps", "ExponentialDecay")
+        # Above 1 the rate grows (a learning-rate range test); an overflow is refused when reached.
+        self.decay_rate = check_number(decay_rate, "decay_rate", "ExponentialDecay", low=0, finite=True)
+        self.staircase = check_bool(staircase, "staircase", "ExponentialDecay")
+        self.name = check_name(name, "ExponentialDecay")
 
     def __call__(self, step):
         exponent = step / self.decay_steps
         if self.staircase:
             exponent = math.floor(exponent)
-        return self.initial_learning_rate * self.decay_rate ** exponent
+        try:
+            rate = self.initial_learning_rate * self.decay_rate ** exponent
+        except OverflowError:
+            rate = math.inf
+        if not math.isfinite(rate):
+            raise ValueError(f"ExponentialDecay: the learning rate overflows at step {step}: initial_learning_rate="
+                             f"{self.initial_learning_rate!r} * decay_rate={self.decay_rate!r} ** {exponent!r}; "
+                             "give a decay_rate of at most 1, or more decay_steps.")
+        return rate
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
@@ -60,12 +79,11 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
                  staircase: bool = False, name: str = "InverseTimeDecay"):
-        _check_steps(decay_steps, "decay_steps", "InverseTimeDecay")
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = decay_steps
-        self.decay_rate = float(decay_rate)
+        self.initial_learning_rate = _check_rate(initial_learning_rate, "initial_learning_rate", "InverseTimeDecay")
+        self.decay_steps = _check_steps(decay_steps, "decay_steps", "InverseTimeDecay")
+        self.decay_rate = check_number(decay_rate, "decay_rate", "InverseTimeDecay", low=0, finite=True)
         self.staircase = check_bool(staircase, "staircase", "InverseTimeDecay")
-        self.name = name
+        self.name = check_name(name, "InverseTimeDecay")
 
     def __call__(self, step):
         fraction = step / self.decay_steps
@@ -78,18 +96,30 @@ class InverseTimeDecay(LearningRateSchedule):
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
 
+def _numbers(items, argument: str, low, keep_ints: bool) -> list:
+    """A list or tuple of finite numbers (each >= ``low`` where given), for PiecewiseConstantDecay:
+    floats, or with ``keep_ints`` the ints as ints (step boundaries, as the config shows them)."""
+    if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)):
+        raise TypeError(f"PiecewiseConstantDecay: {argument} must be a list of numbers, received {items!r}.")
+    checked = [check_number(item, f"{argument}[{i}]", "PiecewiseConstantDecay", low=low, finite=True)
+               for i, item in enumerate(items)]
+    return [int(item) if keep_ints and is_int(item) else number for item, number in zip(items, checked)]
+
+
 class PiecewiseConstantDecay(LearningRateSchedule):
     """lr(step) = values[0] while step <= boundaries[0], values[i] while
     boundaries[i-1] < step <= boundaries[i], and values[-1] once step > boundaries[-1]."""
 
     def __init__(self, boundaries, values, name: str = "PiecewiseConstant"):
-        boundaries, values = list(boundaries), list(values)
+        boundaries = _numbers(boundaries, "boundaries", low=None, keep_ints=True)
+        values = _numbers(values, "values", low=0, keep_ints=False)
         if len(boundaries) != len(values) - 1:
             raise ValueError(f"PiecewiseConstantDecay: values must have one more entry than boundaries, received "
                              f"boundaries={boundaries} ({len(boundaries)}) and values={values} ({len(values)}).")
         if any(later <= earlier for earlier, later in zip(boundaries, boundaries[1:])):
             raise ValueError(f"PiecewiseConstantDecay: boundaries must be strictly increasing, received {boundaries}")
-        self.boundaries, self.values, self.name = boundaries, values, name
+        self.boundaries, self.values = boundaries, values
+        self.name = check_name(name, "PiecewiseConstantDecay")
 
     def __call__(self, step):
         for boundary, value in zip(self.boundaries, self.values):
@@ -113,13 +143,13 @@ class PolynomialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, end_learning_rate: float = 0.0001,
                  power: float = 1.0, cycle: bool = False, name: str = "PolynomialDecay"):
-        _check_steps(decay_steps, "decay_steps", "PolynomialDecay")
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = decay_steps
-        self.end_learning_rate = float(end_learning_rate)
-        self.power = float(power)
+        self.initial_learning_rate = _check_rate(initial_learning_rate, "initial_learning_rate", "PolynomialDecay")
+        self.decay_steps = _check_steps(decay_steps, "decay_steps", "PolynomialDecay")
+        self.end_learning_rate = _check_rate(end_learning_rate, "end_learning_rate", "PolynomialDecay")
+        # (1 - s / decay_steps) reaches 0, which a negative power would divide by.
+        self.power = check_number(power, "power", "PolynomialDecay", low=0, finite=True)
         self.cycle = check_bool(cycle, "cycle", "PolynomialDecay")
-        self.name = name
+        self.name = check_name(name, "PolynomialDecay")
 
     def __call__(self, step):
         span = self.decay_steps
@@ -153,13 +183,13 @@ class CosineDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
                  name: str = "CosineDecay", warmup_target: float | None = None, warmup_steps: int = 0):
-        _check_steps(decay_steps, "decay_steps", "CosineDecay")
-        check_number(warmup_steps, "warmup_steps", "CosineDecay", low=0)
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = decay_steps
-        self.alpha = float(alpha)
-        self.name = name
-        self.warmup_target = check_number(warmup_target, "warmup_target", "CosineDecay", allow_none=True)
+        self.initial_learning_rate = _check_rate(initial_learning_rate, "initial_learning_rate", "CosineDecay")
+        self.decay_steps = _check_steps(decay_steps, "decay_steps", "CosineDecay")
+        self.alpha = _check_fraction(alpha, "alpha", "CosineDecay")
+        self.name = check_name(name, "CosineDecay")
+        self.warmup_target = check_number(warmup_target, "warmup_target", "CosineDecay", low=0, allow_none=True,
+                                          finite=True)
+        check_number(warmup_steps, "warmup_steps", "CosineDecay", low=0, finite=True)
         self.warmup_steps = warmup_steps
 
     def __call__(self, step):
@@ -185,13 +215,16 @@ class CosineDecayRestarts(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0,
                  m_mul: float = 1.0, alpha: float = 0.0, name: str = "SGDRDecay"):
-        _check_steps(first_decay_steps, "first_decay_steps", "CosineDecayRestarts")
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.first_decay_steps = first_decay_steps
-        self.t_mul = check_number(t_mul, "t_mul", "CosineDecayRestarts", low=0, low_open=True)
-        self.m_mul = float(m_mul)
-        self.alpha = float(alpha)
-        self.name = name
+        owner = "CosineDecayRestarts"
+        self.initial_learning_rate = _check_rate(initial_learning_rate, "initial_learning_rate", owner)
+        self.first_decay_steps = _check_steps(first_decay_steps, "first_decay_steps", owner)
+        # Periods shorter each time (t_mul < 1) add up to a finite number of steps, after which
+        # there is no next period: Keras gives NaN from there on.
+        self.t_mul = check_number(t_mul, "t_mul", owner, low=1, finite=True)
+        # A restart at most as high as the one before (above 1 the rate grows without bound).
+        self.m_mul = _check_fraction(m_mul, "m_mul", owner)
+        self.alpha = _check_fraction(alpha, "alpha", owner)
+        self.name = check_name(name, owner)
 
     def _period_and_fraction(self, step):
         """(i, f): the period that ``step`` falls in and how far into it, in [0, 1)."""

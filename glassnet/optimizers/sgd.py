@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..utils.validation import check_bool, check_number
 from .base import Optimizer
 
 
@@ -13,9 +14,8 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        if not 0 <= momentum <= 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1], received {momentum!r}")
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.momentum = check_number(momentum, "momentum", "SGD", low=0, high=1)
+        self.nesterov = check_bool(nesterov, "nesterov", "SGD")
 
     def build_slots(self, values):
         if self.momentum:

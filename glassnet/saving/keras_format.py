@@ -51,6 +51,44 @@ def is_keras_file(path) -> bool:
         return False
 
 
+KERAS_MEMBERS = ("metadata.json", "config.json", "model.weights.h5")
+
+
+def foreign_file_problem(path: str) -> str | None:
+    """Why ``path``, a file that is not glassnet's, cannot be loaded as a model, said for the
+    Keras files it may be: a legacy Keras 2 HDF5 model, an HDF5 weights file, or a ``.keras``
+    archive missing members. None where it is none of these."""
+    with open(path, "rb") as stream:
+        head = stream.read(8)
+    if head == b"\x89HDF\r\n\x1a\n":  # the HDF5 signature (weights_h5.HDF5_SIGNATURE, which imports this module)
+        try:
+            with _h5py().File(path, "r") as store:
+                legacy = "model_config" in store.attrs
+        except Exception:  # a damaged HDF5 file: said as such below
+            legacy = None
+        if legacy:
+            return (f"{path!r} is a legacy Keras HDF5 model file (a Keras 2 / tf.keras model saved as .h5), which "
+                    "glassnet does not read. Convert it in Keras: model = keras.models.load_model(path), then "
+                    "model.save('model.keras'); load that .keras file here.")
+        if legacy is None:
+            return f"{path!r} is an HDF5 file that cannot be read (truncated or damaged)."
+        return (f"{path!r} is an HDF5 file without a model in it (a weights file such as .weights.h5): build the "
+                "model, then call model.load_weights(path).")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except Exception:
+        return None
+    if "glassnet.json" in names or not names & set(KERAS_MEMBERS):
+        return None
+    missing = [member for member in KERAS_MEMBERS if member not in names]
+    if "config.json" in missing:
+        return (f"{path!r} looks like a Keras .keras file (it holds {', '.join(sorted(names & set(KERAS_MEMBERS)))}) "
+                f"but has no config.json, the model's architecture, so no model can be built from it; it is "
+                f"damaged or was not written by model.save(). Missing: {', '.join(missing)}.")
+    return None
+
+
 def _camel(name: str) -> str:
     return "".join(part.title() for part in name.split("_"))
 

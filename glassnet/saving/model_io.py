@@ -148,10 +148,17 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True, s
     when registered (``@register_keras_serializable``), in ``custom_objects`` or in an active
     ``custom_object_scope``; ``safe_mode`` is accepted for Keras's sake: glassnet never runs
     code from a file."""
-    from .keras_format import is_keras_file, load_keras
+    from .keras_format import foreign_file_problem, is_keras_file, load_keras
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        raise IsADirectoryError(f"load_model(): {name!r} is a folder, not a model file; give the .keras or .glassnet "
+                                "file that model.save() wrote (TensorFlow SavedModel folders are not read).")
     with custom_object_scope(custom_objects):
         if is_keras_file(path):
             return load_keras(path, custom_objects)
+        problem = foreign_file_problem(name) if os.path.isfile(name) else None
+        if problem:
+            raise ModelFileError(problem)
         return _reading(path, "the model config", lambda reader: _load_from(reader, custom_objects, compile))
 
 
@@ -253,6 +260,10 @@ def load_weights(model, path, skip_mismatch: bool = False, **kwargs) -> None:
     if kwargs:
         raise ValueError(f"load_weights(): invalid keyword arguments {sorted(kwargs)}; glassnet accepts filepath "
                          "and skip_mismatch (Keras's by_name and objects_to_skip are for its legacy .h5 files).")
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        raise IsADirectoryError(f"load_weights(): {name!r} is a folder, not a weights file; give the file that "
+                                "model.save_weights() wrote (a .weights.h5 name) or a .keras / .glassnet model file.")
     kind = file_kind(path)
     if kind in ("hdf5", "keras"):
         if not model.built:

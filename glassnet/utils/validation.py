@@ -42,26 +42,46 @@ def check_int(value, argument: str, owner: str, minimum: int | None = None, allo
     return int(value)
 
 
+def check_verbose(value, owner: str, argument: str = "verbose") -> int:
+    """A verbosity: an int >= 0, or True/False (1/0), as Keras's callbacks and fit take it."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    return check_int(value, argument, owner, minimum=0)
+
+
 def check_positive_int(value, argument: str, owner: str, allow_none: bool = False):
     return check_int(value, argument, owner, minimum=1, allow_none=allow_none)
 
 
 def check_number(value, argument: str, owner: str, low=None, high=None, low_open: bool = False,
-                 high_open: bool = False, allow_none: bool = False):
-    """A real number in the interval [low, high] (either end open, either end absent)."""
+                 high_open: bool = False, allow_none: bool = False, finite: bool = False):
+    """A real number in the interval [low, high] (either end open, either end absent); with
+    ``finite``, never an infinity."""
     if value is None and allow_none:
         return None
     interval = ""
     if low is not None or high is not None:
         interval = (f" in {'(' if low_open else '['}{'-inf' if low is None else low}, "
                     f"{'inf' if high is None else high}{')' if high_open else ']'}")
+    expected = "a number" + interval + (" or None" if allow_none else "")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or value != value:
-        raise _fail(owner, argument, "a number" + interval, value, error=TypeError if not isinstance(
+        raise _fail(owner, argument, expected, value, error=TypeError if not isinstance(
             value, numbers.Real) or isinstance(value, (bool, np.bool_)) else ValueError)
     if ((low is not None and (value < low or (low_open and value == low)))
             or (high is not None and (value > high or (high_open and value == high)))):
-        raise _fail(owner, argument, "a number" + interval, value)
+        raise _fail(owner, argument, expected, value)
+    if finite and abs(value) == float("inf"):
+        raise _fail(owner, argument, "a finite number" + interval, value)
     return float(value)
+
+
+def check_name(value, owner: str, argument: str = "name", allow_none: bool = True):
+    """A name: a str (None where the owner picks one itself)."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise _fail(owner, argument, "a string" + (" or None" if allow_none else ""), value, error=TypeError)
+    return value
 
 
 def check_choice(value, choices, argument: str, owner: str, lower: bool = True):
@@ -146,7 +166,7 @@ def check_path(value, argument: str, owner: str) -> str:
     if isinstance(value, (str, bytes, os.PathLike)):
         path = os.fspath(value)
         path = os.fsdecode(path) if isinstance(path, bytes) else path
-        if path:
+        if path and "\x00" not in path:  # no file system takes a NUL in a name
             return path
     raise _fail(owner, argument, "a file path (a str or a pathlib.Path)", value,
                 error=ValueError if isinstance(value, (str, bytes)) else TypeError)
