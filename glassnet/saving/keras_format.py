@@ -9,6 +9,7 @@ settings and optimizer state stay in glassnet's own format.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import os
@@ -28,7 +29,8 @@ _IGNORED = {"dtype", "data_format", "activity_regularizer", "kernel_constraint",
             "beta_constraint", "gamma_constraint", "beta_regularizer", "gamma_regularizer", "synchronized",
             "sparse", "ragged", "optional", "interpolation", "lora_rank", "lora_alpha", "quantization_config",
             "moving_mean_regularizer", "moving_variance_regularizer", "embeddings_constraint", "recurrent_constraint"}
-# Keras options that glassnet accepts only at their default value (anything else is refused).
+# Keras options that glassnet accepts only at their default value (anything else is refused), where
+# the layer class does not take them itself.
 _DEFAULT_ONLY = {"renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "groups": 1}
 
 
@@ -351,7 +353,10 @@ def _layer_from_keras(spec: dict, path, custom_objects=None):
         cls = layer_class(name, custom_objects, spec.get("registered_name"))
     except ValueError as error:
         raise ModelFileError(f"{path!r}: the Keras layer {name!r} has no glassnet counterpart. {error}") from None
+    takes = inspect.signature(cls.__init__).parameters
     for option, default in _DEFAULT_ONLY.items():
+        if option in takes:  # the class checks it itself (GroupNormalization's groups, Conv2D's groups=1 only)
+            continue
         if layer_config.pop(option, default) != default:
             raise ModelFileError(f"{path!r}: layer {layer_config.get('name')!r} uses {option}, which glassnet "
                                  "does not support.")

@@ -273,7 +273,7 @@ KERAS_ENV = {**os.environ, "KERAS_BACKEND": "jax"}
 def test_new_layers_move_from_glassnet_to_keras(tmp_path):
     python = _keras_python()
     model = interchange_model(glassnet)
-    model.add(layers.GroupNormalization(groups=2))  # Keras reads it (glassnet's .keras reader does not yet)
+    model.add(layers.GroupNormalization(groups=2))
     set_interchange_weights(model)
     x = pattern((2, 3, 4), 5) * 3
     model.save(tmp_path / "m.keras")
@@ -294,7 +294,9 @@ def test_new_layers_move_from_keras_to_glassnet(tmp_path):
                    env=KERAS_ENV)
     model = glassnet.models.load_model(tmp_path / "k.keras")
     assert [type(layer).__name__ for layer in model.layers][1:] == [
-        "PReLU", "RMSNormalization", "ReLU", "ELU", "UnitNormalization", "AlphaDropout", "ActivityRegularization"]
+        "PReLU", "RMSNormalization", "ReLU", "ELU", "UnitNormalization", "AlphaDropout", "ActivityRegularization",
+        "GroupNormalization"]
+    assert model.layers[-1].groups == 2
     np.testing.assert_allclose(model.predict(x, verbose=0), np.load(tmp_path / "y.npy"), atol=1e-5)
 
 
@@ -303,3 +305,15 @@ def test_relu_with_options_is_never_exported_as_a_plain_relu(tmp_path):
     model = glassnet.Sequential([glassnet.Input((4,)), layers.ReLU(max_value=6.0)])
     with pytest.raises(ValueError, match="relu_with_options"):
         glassnet.export.to_onnx(model, tmp_path / "m.onnx")
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_group_normalization_keeps_its_groups_through_a_keras_file(tmp_path, groups):
+    """The .keras reader leaves ``groups`` to the layers that take it (it refuses groups != 1 only
+    for the convolutions, which check it themselves)."""
+    model = glassnet.Sequential([glassnet.Input((3, 4)), layers.GroupNormalization(groups=groups)])
+    x = pattern((2, 3, 4), 5) * 3
+    model.save(tmp_path / "m.keras")
+    loaded = glassnet.models.load_model(tmp_path / "m.keras")
+    assert loaded.layers[-1].groups == groups
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)

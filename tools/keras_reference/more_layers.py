@@ -72,8 +72,7 @@ def _flat(array):
 def interchange_model(keras):
     """The model both ways of tests/layers/test_more_keras_layers.py's Keras interchange test
     build (``keras`` is Keras or glassnet): every new layer with weights or options, after a
-    Dense. GroupNormalization is left to glassnet -> Keras (glassnet's .keras reader refuses
-    ``groups``)."""
+    Dense. The files that cross also end with a GroupNormalization(groups=2)."""
     layers = keras.layers
     return keras.Sequential([
         keras.Input((3, 4)), layers.Dense(6, kernel_initializer="glorot_uniform"),
@@ -93,6 +92,7 @@ def save_keras_model(path, x_path, y_path):
     inputs in ``x_path`` (.npy) to ``y_path`` (.npy)."""
     import keras
     model = interchange_model(keras)
+    model.add(keras.layers.GroupNormalization(groups=2))
     set_interchange_weights(model)
     model.save(path)
     np.save(y_path, model.predict(np.load(x_path), verbose=0))
