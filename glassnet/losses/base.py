@@ -8,6 +8,8 @@ back-propagation starts.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..utils.validation import check_bool, check_name
@@ -127,7 +129,7 @@ class Loss:
         if self.reduction == "mean_with_sample_weight" and sample_weight is not None:
             weight = np.broadcast_to(self._broadcast_weight(sample_weight, len(values_shape)), values_shape)
             return float(weight.sum())
-        return float(max(int(np.prod(values_shape)), 1))
+        return float(max(math.prod(values_shape), 1))
 
     def _reduce(self, values, sample_weight):
         if sample_weight is not None:
