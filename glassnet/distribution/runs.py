@@ -23,8 +23,9 @@ import time
 
 import numpy as np
 
+from ..engine.data import take_rows
 from .all_reduce import weighted_average_into
-from .sharding import shard_bounds, shard_rows, take_rows
+from .sharding import shard_bounds, shard_rows
 from .worker import optimizer_state
 
 

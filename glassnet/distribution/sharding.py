@@ -55,12 +55,12 @@ class ShardedBatches:
         if rng is None:
             for batch in self.slices:
                 self.rows = batch
-                yield take_rows(self.arrays, batch)
+                yield data_module.take_rows(self.arrays, batch)
             return
         order = rng.permutation(data_module.length(self.arrays[0]))  # the draw a single process makes
         for batch in self.slices:
             self.rows = order[batch]
-            yield take_rows(self.arrays, self.rows)
+            yield data_module.take_rows(self.arrays, self.rows)
 
     def end_epoch(self) -> None:
         self.inner.end_epoch()
@@ -84,19 +84,3 @@ def shard_rows(rows, start: int, stop: int):
     if isinstance(rows, slice):
         return slice(rows.start + start, rows.start + stop)
     return np.ascontiguousarray(rows[start:stop])
-
-
-def take_rows(arrays, rows) -> tuple:
-    """Each of ``arrays`` (an array, a list of arrays for several inputs, or None) at ``rows``
-    (a slice: views; an index array: gathered copies)."""
-    if isinstance(rows, slice):
-        return data_module.split_rows(arrays, rows)
-    return tuple(_take(a, rows) for a in arrays)
-
-
-def _take(array, rows):
-    if array is None:
-        return None
-    if isinstance(array, list):
-        return [None if a is None else a.take(rows, axis=0) for a in array]
-    return array.take(rows, axis=0)

@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from .sharding import take_rows
+from ..engine.data import take_rows
 
 
 def model_to_bytes(model) -> bytes:

@@ -135,6 +135,14 @@ def split_rows(arrays, rows):
     return tuple(_rows(a, rows) for a in arrays)
 
 
+def take_rows(arrays, rows) -> tuple:
+    """Each of ``arrays`` (arrays, lists of arrays for several inputs, or None) at ``rows``: a
+    slice gives views, an index array gathered copies."""
+    if isinstance(rows, slice):
+        return split_rows(arrays, rows)
+    return tuple(_take(a, rows) for a in arrays)
+
+
 def _take(array, rows):
     if array is None:
         return None
@@ -157,8 +165,7 @@ def batches(arrays, slices, rng=None):
         return
     order = rng.permutation(length(arrays[0]))
     for batch in slices:
-        rows = order[batch]
-        yield tuple(_take(a, rows) for a in arrays)
+        yield take_rows(arrays, order[batch])
 
 
 def length(array) -> int:
