@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import initializers as initializers_module
 from .. import regularizers as regularizers_module
+from ..engine.variables import ArrayVariable
 from ..utils.naming import to_snake_case, unique_name
 from ..utils.auto_config import config_from_arguments, record_arguments
 from ..utils.validation import check_bool, check_positive_int, check_shape
@@ -32,7 +33,7 @@ from ..utils.auto_config import is_users_class as _is_users_class
 from ..utils.auto_config import needs_recorded_config
 
 
-class Parameter:
+class Parameter(ArrayVariable):
     """A named weight array and its gradient (same shape, same dtype).
 
     ``value`` and ``grad`` may be views into a model's flat buffers; layers must update them in
@@ -49,29 +50,7 @@ class Parameter:
         self.trainable = trainable
         self.regularizer = regularizer
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.value.shape
-
-    dtype = property(lambda self: self.value.dtype)
-    ndim = property(lambda self: self.value.ndim)
     path = property(lambda self: self.name)
-
-    def numpy(self) -> np.ndarray:
-        return self.value.copy()
-
-    def __array__(self, dtype=None, copy=None):
-        return self.value if dtype is None else self.value.astype(dtype)
-
-    def assign(self, value) -> None:
-        """Write ``value`` into the weight in place (as a Keras variable's ``assign``)."""
-        self.value[...] = np.asarray(value)
-
-    def assign_add(self, value) -> None:
-        self.value += np.asarray(value, self.value.dtype)
-
-    def assign_sub(self, value) -> None:
-        self.value -= np.asarray(value, self.value.dtype)
 
     def __repr__(self) -> str:
         return f"<Parameter {self.name} shape={self.value.shape} dtype={self.value.dtype}>"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import initializers as initializers_module
+from ..engine.variables import ArrayVariable
 from ..utils.auto_config import config_from_arguments, is_users_class, needs_recorded_config, record_arguments
 from ..utils.naming import to_snake_case, unique_name
 
@@ -38,31 +39,12 @@ def log_value(result):
     return float(array) if array.ndim == 0 else array.copy()
 
 
-class MetricVariable(np.lib.mixins.NDArrayOperatorsMixin):
+class MetricVariable(ArrayVariable, np.lib.mixins.NDArrayOperatorsMixin):
     """One array of a metric's state, with Keras's ``assign``, ``assign_add``, ``assign_sub``
     and ``numpy()``; arithmetic on it gives plain arrays (for a subclass's ``result``)."""
 
     def __init__(self, name: str, value: np.ndarray):
         self.name, self.value = name, value
-
-    shape = property(lambda self: self.value.shape)
-    dtype = property(lambda self: self.value.dtype)
-    ndim = property(lambda self: self.value.ndim)
-
-    def assign(self, value) -> None:
-        self.value[...] = np.asarray(value)
-
-    def assign_add(self, value) -> None:
-        self.value += np.asarray(value, self.value.dtype)
-
-    def assign_sub(self, value) -> None:
-        self.value -= np.asarray(value, self.value.dtype)
-
-    def numpy(self) -> np.ndarray:
-        return self.value.copy()
-
-    def __array__(self, dtype=None, copy=None):
-        return self.value if dtype is None else self.value.astype(dtype)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         inputs = tuple(x.value if isinstance(x, MetricVariable) else x for x in inputs)
