@@ -448,3 +448,14 @@ def test_keras_files_load_and_predict_as_in_keras(tmp_path, name):
     model.save(tmp_path / "again.keras")
     again = keras.models.load_model(tmp_path / "again.keras")
     np.testing.assert_allclose(again.predict(x, verbose=0).reshape(-1), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_random_contrast_draws_within_a_pair_whose_ends_cross():
+    """RandomContrast((-1, 0)): Keras draws between 1 - (-1) = 2 and 1 + 0 = 1 (its uniform takes
+    the ends in either order); found by the constructor property test."""
+    images = np.random.default_rng(0).random((64, 4, 4, 1)).astype(np.float32) * 100 + 50
+    layer = layers.RandomContrast(factor=(-1, 0), seed=1)
+    out = layer(images, training=True)
+    mean = images.mean(axis=(1, 2), keepdims=True)
+    factors = ((out - mean) / (images - mean)).reshape(64, -1)[:, 0]
+    assert 1.0 <= factors.min() and factors.max() <= 2.0 and factors.std() > 0.1

@@ -72,8 +72,11 @@ def check_factor(value, argument: str, owner: str, low: float = -1.0, high: floa
 
 
 def uniform(rng: np.random.Generator, low: float, high: float, size: int) -> np.ndarray:
-    """``size`` draws uniform between ``low`` and ``high`` (either order; equal: no draw)."""
-    return np.full(size, float(low)) if low == high else rng.uniform(low, high, size)
+    """``size`` draws uniform between ``low`` and ``high``, in either order as Keras's
+    ``random.uniform`` takes them (RandomContrast((-1, 0)) draws between 2 and 1); equal: no draw."""
+    if low == high:
+        return np.full(size, float(low))
+    return rng.uniform(min(low, high), max(low, high), size)
 
 
 def compute_dtype(x: np.ndarray, default) -> np.dtype:
