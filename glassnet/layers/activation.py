@@ -94,8 +94,8 @@ class ReLU(Activation):
         kwargs.pop("activation", None)
         owner = "ReLU()"
         max_value = check_number(max_value, "max_value", owner, 0, allow_none=True)
-        negative_slope = check_number(negative_slope, "negative_slope", owner, 0)
-        threshold = check_number(threshold, "threshold", owner, 0)
+        negative_slope = check_number(negative_slope, "negative_slope", owner, 0, finite=True)
+        threshold = check_number(threshold, "threshold", owner, 0, finite=True)
         plain = max_value is None and negative_slope == 0 and threshold == 0
         super().__init__("relu" if plain else _ClippedReLU(max_value, negative_slope, threshold), **kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
