@@ -24,6 +24,18 @@ def _check_last_axis(axis, owner: str) -> int:
     return -1
 
 
+def _check_smoothing_and_axis(loss, label_smoothing, axis) -> None:
+    """A cross-entropy's ``label_smoothing`` (in [0, 1]) and ``axis`` (-1), set on ``loss``."""
+    owner = type(loss).__name__
+    loss.label_smoothing = check_number(label_smoothing, "label_smoothing", owner, low=0, high=1)
+    loss.axis = _check_last_axis(axis, owner)
+
+
+def smooth_labels(y: np.ndarray, smoothing: float, classes: int) -> np.ndarray:
+    """Keras's label smoothing: y (1 - s) + s / classes (binary targets: classes = 2)."""
+    return y * (1 - smoothing) + smoothing / classes if smoothing else y
+
+
 class CategoricalCrossentropy(Loss):
     """l = -sum_k y_k log p_k over one-hot (or soft) targets y.
 
@@ -36,14 +48,10 @@ class CategoricalCrossentropy(Loss):
 
     def __init__(self, from_logits=False, label_smoothing: float = 0.0, axis: int = -1, **kwargs):
         super().__init__(from_logits=from_logits, **kwargs)
-        self.label_smoothing = check_number(label_smoothing, "label_smoothing", type(self).__name__, low=0, high=1)
-        self.axis = _check_last_axis(axis, type(self).__name__)
+        _check_smoothing_and_axis(self, label_smoothing, axis)
 
     def _targets(self, y_true, y_pred):
-        y = np.asarray(y_true, dtype=y_pred.dtype)
-        if self.label_smoothing:
-            y = y * (1 - self.label_smoothing) + self.label_smoothing / y_pred.shape[-1]
-        return y
+        return smooth_labels(np.asarray(y_true, dtype=y_pred.dtype), self.label_smoothing, y_pred.shape[-1])
 
     def per_sample(self, y_true, y_pred, logits=False):
         y = self._targets(y_true, y_pred)
@@ -167,14 +175,10 @@ class BinaryCrossentropy(Loss):
 
     def __init__(self, from_logits=False, label_smoothing: float = 0.0, axis: int = -1, **kwargs):
         super().__init__(from_logits=from_logits, **kwargs)
-        self.label_smoothing = check_number(label_smoothing, "label_smoothing", type(self).__name__, low=0, high=1)
-        self.axis = _check_last_axis(axis, type(self).__name__)
+        _check_smoothing_and_axis(self, label_smoothing, axis)
 
     def _targets(self, y_true, y_pred):
-        y = _match_rank(y_true, y_pred).astype(y_pred.dtype, copy=False)
-        if self.label_smoothing:
-            y = y * (1 - self.label_smoothing) + 0.5 * self.label_smoothing
-        return y
+        return smooth_labels(_match_rank(y_true, y_pred).astype(y_pred.dtype, copy=False), self.label_smoothing, 2)
 
     def per_sample(self, y_true, y_pred, logits=False):
         y = self._targets(y_true, y_pred)

@@ -8,7 +8,7 @@ import numpy as np
 from .. import activations
 from ..utils.validation import check_bool, check_number
 from .base import EPSILON, Loss, _targets_like
-from .crossentropy import _check_last_axis
+from .crossentropy import _check_smoothing_and_axis, smooth_labels
 
 
 def _power_derivative(base, gamma):
@@ -41,13 +41,10 @@ class BinaryFocalCrossentropy(Loss):
         self.apply_class_balancing = check_bool(apply_class_balancing, "apply_class_balancing", owner)
         self.alpha = check_number(alpha, "alpha", owner, low=0, finite=True)
         self.gamma = check_number(gamma, "gamma", owner, low=0, finite=True)
-        self.label_smoothing = check_number(label_smoothing, "label_smoothing", owner, low=0, high=1)
-        self.axis = _check_last_axis(axis, owner)
+        _check_smoothing_and_axis(self, label_smoothing, axis)
 
     def _parts(self, y_true, y_pred, logits):
-        y = _targets_like(y_true, y_pred)
-        if self.label_smoothing:
-            y = y * (1 - self.label_smoothing) + 0.5 * self.label_smoothing
+        y = smooth_labels(_targets_like(y_true, y_pred), self.label_smoothing, 2)
         p = activations.sigmoid.forward(y_pred) if logits else y_pred
         c = np.clip(p, EPSILON, 1 - EPSILON)
         bce = -(y * np.log(c) + (1 - y) * np.log(1 - c))
@@ -90,13 +87,10 @@ class CategoricalFocalCrossentropy(Loss):
         owner = type(self).__name__
         self.alpha = check_number(alpha, "alpha", owner, low=0, finite=True)
         self.gamma = check_number(gamma, "gamma", owner, low=0, finite=True)
-        self.label_smoothing = check_number(label_smoothing, "label_smoothing", owner, low=0, high=1)
-        self.axis = _check_last_axis(axis, owner)
+        _check_smoothing_and_axis(self, label_smoothing, axis)
 
     def _parts(self, y_true, y_pred, logits):
-        y = np.asarray(y_true, dtype=y_pred.dtype)
-        if self.label_smoothing:
-            y = y * (1 - self.label_smoothing) + self.label_smoothing / y_pred.shape[-1]
+        y = smooth_labels(np.asarray(y_true, dtype=y_pred.dtype), self.label_smoothing, y_pred.shape[-1])
         p = activations.softmax.forward(y_pred) if logits else y_pred
         total = p.sum(axis=-1, keepdims=True)
         o = p / total
