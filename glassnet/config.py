@@ -42,11 +42,11 @@ def _blas_setters():
 _openblas = {}
 
 
-def _openblas_threads_functions():
-    """(getter, setter) of the thread count of NumPy's OpenBLAS (the one in NumPy's own folder
-    when SciPy brings another; else the only one loaded), or (None, None) when NumPy uses
-    another BLAS; looked up once."""
-    if "functions" not in _openblas:
+def numpy_openblas():
+    """NumPy's OpenBLAS as (ctypes handle, thread-count getter, setter): the one in NumPy's own
+    folder when SciPy brings another, else the only one loaded; None when NumPy uses another
+    BLAS. Looked up once."""
+    if "library" not in _openblas:
         import numpy
         numpy_folder = os.path.dirname(os.path.dirname(os.path.abspath(numpy.__file__)))
         found = []
@@ -56,10 +56,16 @@ def _openblas_threads_functions():
             if getter is not None and setter is not None:
                 getter.restype = ctypes.c_int
                 beside_numpy = os.path.basename(os.path.dirname(path)) in ("numpy.libs", "numpy")
-                found.append((beside_numpy and path.startswith(numpy_folder), getter, setter))
+                found.append((beside_numpy and path.startswith(numpy_folder), (library, getter, setter)))
         ours = [f for f in found if f[0]] or (found if len(found) == 1 else [])
-        _openblas["functions"] = ours[0][1:] if len(ours) == 1 else (None, None)
-    return _openblas["functions"]
+        _openblas["library"] = ours[0][1] if len(ours) == 1 else None
+    return _openblas["library"]
+
+
+def _openblas_threads_functions():
+    """(getter, setter) of the thread count of NumPy's OpenBLAS, or (None, None)."""
+    found = numpy_openblas()
+    return (None, None) if found is None else found[1:]
 
 
 def blas_thread_getter():

@@ -9,27 +9,60 @@ activations (sigmoid gates, tanh candidate) in float32 or float64; the NumPy cod
 layers/recurrent/ is the reference and the fallback, and the tests check that both agree.
 Compiled on first use (and cached on disk), like engine/kernels.py, which decides whether
 kernels are used at all.
+
+The sequence kernels (``lstm_sequence_forward``, ``lstm_sequence_backward``) go further: one
+call runs every step of an LSTM over a slice of the batch's rows, the step's matrix product
+included (NumPy's own OpenBLAS, called without the GIL: engine/blas.py), so that two slices run
+side by side on two cores (engine/threads.split_rows). In float32 their tanh is a rational
+approximation that LLVM vectorises (absolute error under 3e-7, against NumPy's tanh); in float64
+it is math.tanh, so that gradient checks see the exact function.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import kernels
+from . import blas, kernels
 
 # One as a float32: an integer or float64 1 in a kernel widens float32 arithmetic to float64.
 ONE = np.float32(1.0)
 
 _compiled: dict = {}
 
+SEQUENCE_KERNELS = ("lstm_sequence_forward", "lstm_sequence_backward")
+
+# Eigen's rational approximation of tanh for float32 (x times a polynomial of degree 6 in x^2
+# over one of degree 3, on x clamped to where tanh rounds to +-1 in float32).
+TANH_CLAMP = np.float32(7.90531110763549805)
+TANH_NUMERATOR = tuple(np.float32(a) for a in (-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11,
+                                                5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04,
+                                                4.89352455891786e-03))
+TANH_DENOMINATOR = tuple(np.float32(b) for b in (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03,
+                                                  4.89352518554385e-03))
+
 
 def get(name: str):
-    """The compiled kernel ``name``, or None when fused kernels are off or numba is missing."""
+    """The compiled kernel ``name``, or None when fused kernels are off or numba is missing
+    (and, for the sequence kernels, when NumPy's BLAS cannot be called from them)."""
     if kernels.get("numba") is None:
         return None
     if not _compiled:
         _compiled.update(_compile(kernels.get("numba")))
-    return _compiled[name]
+        if blas.register():
+            _compiled.update(_compile_sequences(kernels.get("numba")))
+    return _compiled.get(name)
+
+
+def tanh(x):
+    """Stands for tanh in the sequence kernels; numba picks the version for x's type (below)."""
+    raise NotImplementedError("only called from numba kernels")
+
+
+def gemm(c, transpose_a, rows, columns, depth, a_address, lda, b_address, ldb, beta, c_address, ldc):
+    """Stands for C = A B + beta C (A^T B with ``transpose_a``) in the sequence kernels, in C's
+    precision (below); A, B and C given by address and row stride, row-major, C of ``rows`` x
+    ``columns``."""
+    raise NotImplementedError("only called from numba kernels")
 
 
 def _compile(numba) -> dict:
@@ -130,3 +163,166 @@ def _compile(numba) -> dict:
 
     return {"lstm_arguments": lstm_arguments, "lstm_gates": lstm_gates, "lstm_backward": lstm_backward, "gru_gates": gru_gates,
             "gru_backward": gru_backward}
+
+
+def _compile_sequences(numba) -> dict:
+    import math
+
+    from numba import types
+    from numba.extending import overload
+
+    jit = numba.njit(cache=True, fastmath=True, error_model="numpy", nogil=True)
+    one = ONE
+
+    def external_gemm(real):
+        return types.ExternalFunction(blas.NAMES[str(real)], types.void(
+            types.intc, types.intc, types.intc, types.int64, types.int64, types.int64, real, types.voidptr,
+            types.int64, types.voidptr, types.int64, real, types.voidptr, types.int64))
+
+    gemms = {types.float32: (external_gemm(types.float32), np.float32), types.float64: (external_gemm(types.float64), np.float64)}
+    row_major, no_transpose, transpose = blas.ROW_MAJOR, blas.NO_TRANSPOSE, blas.TRANSPOSE
+    clamp, low = TANH_CLAMP, -TANH_CLAMP
+    (a13, a11, a9, a7, a5, a3, a1), (b6, b4, b2, b0) = TANH_NUMERATOR, TANH_DENOMINATOR
+
+    @overload(gemm)
+    def _gemm(c, transpose_a, rows, columns, depth, a_address, lda, b_address, ldb, beta, c_address, ldc):
+        external, real = gemms[c.dtype]
+        unit = real(1)
+
+        def product(c, transpose_a, rows, columns, depth, a_address, lda, b_address, ldb, beta, c_address, ldc):
+            external(row_major, transpose if transpose_a else no_transpose, no_transpose, rows, columns, depth, unit,
+                     a_address, lda, b_address, ldb, real(beta), c_address, ldc)
+        return product
+
+    @overload(tanh)
+    def _tanh(x):
+        if x != types.float32:
+            return lambda x: math.tanh(x)
+
+        def rational(x):
+            x = x if x < clamp else clamp
+            x = x if x > low else low   # (-clamp here kept LLVM from vectorising the loops)
+            x2 = x * x
+            p = ((((((a13 * x2 + a11) * x2 + a9) * x2 + a7) * x2 + a5) * x2 + a3) * x2 + a1) * x
+            q = ((b6 * x2 + b4) * x2 + b2) * x2 + b0
+            return p / q
+        return rational
+
+    @jit
+    def lstm_sequence_forward(inputs_and_states, kernels, bias, scale, shift, c, gates, tanh_c, z, step_mask, keep,
+                              h_in, start, stop):
+        """Every step of an LSTM for the batch's rows start:stop (LSTM's docstring has the maths).
+
+        inputs_and_states (T + 1, N, F + u): x_t and h_{t-1} side by side, so that one product
+        with kernels = [W; U] (F + u, 4u) gives x_t W + h_{t-1} U; h_t is written in. c (T + 1,
+        N, u) is written; gates (T, N, 4u) and tanh_c (T, N, u) are kept for backward; z (N, 4u)
+        is scratch. A gate's activation is shift + scale tanh(scale a): scale 1/2 and shift 1/2
+        give the sigmoid, 1 and 0 tanh. step_mask (T, N) and keep (N, u) (recurrent dropout:
+        h_in (T, N, u) then receives h_{t-1} keep, which meets U) are empty when not used; a
+        masked-off row keeps its states."""
+        steps, batch, width = gates.shape
+        units = width // 4
+        stride = inputs_and_states.shape[2]
+        features, size = stride - units, gates.itemsize
+        masked, dropped = step_mask.shape[0] > 0, keep.shape[0] > 0
+        rows, z_address = stop - start, z.ctypes.data + start * width * size
+        for t in range(steps):
+            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+            # x_t W, then + h_in U (two products: faster than one of [x_t h_in] [W; U] in OpenBLAS)
+            gemm(z, False, rows, width, features, x_address, stride, kernels.ctypes.data, width, 0, z_address, width)
+            if dropped:
+                for n in range(start, stop):
+                    for j in range(units):
+                        h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
+                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+            else:
+                h_address, h_stride = x_address + features * size, stride
+            gemm(z, False, rows, width, units, h_address, h_stride, kernels.ctypes.data + features * width * size, width,
+                 1, z_address, width)
+            for n in range(start, stop):
+                for k in range(width):
+                    gates[t, n, k] = shift[k] + scale[k] * tanh((z[n, k] + bias[k]) * scale[k])
+                for j in range(units):
+                    cell = gates[t, n, units + j] * c[t, n, j] + gates[t, n, j] * gates[t, n, 2 * units + j]
+                    squashed_cell = tanh(cell)
+                    c[t + 1, n, j] = cell
+                    tanh_c[t, n, j] = squashed_cell
+                    inputs_and_states[t + 1, n, features + j] = gates[t, n, 3 * units + j] * squashed_cell
+                if masked and not step_mask[t, n]:
+                    for j in range(units):
+                        c[t + 1, n, j] = c[t, n, j]
+                        inputs_and_states[t + 1, n, features + j] = inputs_and_states[t, n, features + j]
+
+    @jit
+    def lstm_sequence_backward(d_sequence, dh, dc, gates, tanh_c, c, d_z, kernels_t, step_mask, keep, d_h_in, d_x,
+                               backwards, inputs_and_states, h_in, weight_share, bias_share, start, stop):
+        """Backpropagation through every step, last first, for the rows start:stop.
+
+        d_sequence (N, T, u): dL/dh_t from the output (empty when only the last h is
+        returned); dh and dc (N, u): dL/dh_T and dL/dc_T, made dL/dh_0 and dL/dc_0 in place.
+        Writes d_z (T, N, 4u), the gates' pre-activation gradients, and unless it is empty
+        d_x (N, T, F) = d_z_t W^T, in the input's time order (reversed when ``backwards``).
+        kernels_t = [W; U]^T, (4u, F + u) (OpenBLAS multiplies by a B stored transposed at half
+        the speed); d_h_in (N, u) is scratch.
+
+        The rows' share of the weights' gradients is added up step by step, while d_z_t is in
+        the cache: weight_share (F + u, 4u) += [x_t h_in_t]^T d_z_t, from inputs_and_states
+        (forward's) or, with recurrent dropout, x_t from there and h_in (T, N, u); bias_share
+        (4u) += the column sums of d_z_t. A masked-off row passes dh and dc through and gets zero
+        gradients."""
+        steps, batch, width = d_z.shape
+        units = width // 4
+        stride, size = kernels_t.shape[1], d_z.itemsize
+        features = stride - units
+        given, masked, dropped = d_sequence.shape[0] > 0, step_mask.shape[0] > 0, keep.shape[0] > 0
+        rows = stop - start
+        for t in range(steps - 1, -1, -1):
+            for n in range(start, stop):
+                if given:
+                    for j in range(units):
+                        dh[n, j] += d_sequence[n, t, j]
+                if masked and not step_mask[t, n]:
+                    for k in range(width):
+                        d_z[t, n, k] = 0
+                    continue
+                for j in range(units):   # dc becomes dL/dc_t in full, then dL/dc_{t-1}
+                    o, squashed_cell = gates[t, n, 3 * units + j], tanh_c[t, n, j]
+                    dc[n, j] += dh[n, j] * o * (one - squashed_cell * squashed_cell)
+                    d_z[t, n, 3 * units + j] = dh[n, j] * squashed_cell * o * (one - o)
+                for j in range(units):
+                    i = gates[t, n, j]
+                    d_z[t, n, j] = dc[n, j] * gates[t, n, 2 * units + j] * i * (one - i)
+                for j in range(units):
+                    f = gates[t, n, units + j]
+                    d_z[t, n, units + j] = dc[n, j] * c[t, n, j] * f * (one - f)
+                for j in range(units):
+                    g = gates[t, n, 2 * units + j]
+                    d_z[t, n, 2 * units + j] = dc[n, j] * gates[t, n, j] * (one - g * g)
+                for j in range(units):
+                    dc[n, j] *= gates[t, n, units + j]
+            d_z_address = d_z.ctypes.data + (t * batch + start) * width * size
+            for n in range(start, stop):
+                for k in range(width):
+                    bias_share[k] += d_z[t, n, k]
+            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+            if dropped:
+                gemm(weight_share, True, features, width, rows, x_address, stride, d_z_address, width, 1,
+                     weight_share.ctypes.data, width)
+                gemm(weight_share, True, units, width, rows, h_in.ctypes.data + (t * batch + start) * units * size,
+                     units, d_z_address, width, 1, weight_share.ctypes.data + features * width * size, width)
+            else:
+                gemm(weight_share, True, stride, width, rows, x_address, stride, d_z_address, width, 1,
+                     weight_share.ctypes.data, width)
+            gemm(d_h_in, False, rows, units, width, d_z_address, width, kernels_t.ctypes.data + features * size, stride, 0,
+                 d_h_in.ctypes.data + start * units * size, units)
+            if d_x.shape[0] > 0:
+                position = steps - 1 - t if backwards else t
+                gemm(d_x, False, rows, features, width, d_z_address, width, kernels_t.ctypes.data, stride, 0,
+                     d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
+            for n in range(start, stop):
+                if masked and not step_mask[t, n]:
+                    continue
+                for j in range(units):
+                    dh[n, j] = d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+
+    return {"lstm_sequence_forward": lstm_sequence_forward, "lstm_sequence_backward": lstm_sequence_backward}

@@ -277,11 +277,6 @@ class Recurrent(Layer):
         if input_keep is not None:
             steps *= input_keep
 
-        width = self.gate_count * self.units
-        projected = self.scratch("projected", (timesteps, batch, width), dtype)
-        np.matmul(steps.reshape(-1, features), self.kernel.value, out=projected.reshape(-1, width))
-        self.add_input_bias(projected)
-
         states = self._initial_states(initial_state, batch, dtype)
         # each state before and after every step: h beside the inputs, the others (an LSTM's c) apart
         history = [inputs_and_states[:, :, features:]]
@@ -291,9 +286,29 @@ class Recurrent(Layer):
         # h_in_t, the h that meets U: h_{t-1} itself, or a copy with recurrent dropout applied
         h_in_all = history[0][:-1] if recurrent_keep is None else \
             self.scratch("h_in", (timesteps, batch, self.units), dtype)  # filled step by step
-        cache = self.begin(projected, history)
-        cache["h_in"] = h_in_all
-        with one_blas_thread(batch * self.units * width):   # the loop's products are small
+        cache = self.forward_sequence(inputs_and_states, history, h_in_all, step_mask, recurrent_keep)
+        if cache is None:
+            width = self.gate_count * self.units
+            projected = self.scratch("projected", (timesteps, batch, width), dtype)
+            np.matmul(steps.reshape(-1, features), self.kernel.value, out=projected.reshape(-1, width))
+            self.add_input_bias(projected)
+            cache = self.begin(projected, history)
+            cache["h_in"] = h_in_all
+            self._forward_steps(cache, history, h_in_all, step_mask, recurrent_keep)
+        self._saved = (x.shape, inputs_and_states, step_mask, input_keep, recurrent_keep, history, h_in_all, cache,
+                       given_states)
+        return self._outputs(history, step_mask)
+
+    def forward_sequence(self, inputs_and_states: np.ndarray, history: list, h_in_all: np.ndarray, step_mask,
+                         recurrent_keep) -> dict | None:
+        """Runs every step in compiled kernels where the layer has them (LSTM): fills
+        ``history`` (h inside ``inputs_and_states``) and ``h_in_all`` as the steps would, and
+        returns what its ``backward_sequence`` needs; None to have the steps run one by one."""
+        return None
+
+    def _forward_steps(self, cache, history, h_in_all, step_mask, recurrent_keep) -> None:
+        timesteps, batch, _ = h_in_all.shape
+        with one_blas_thread(batch * self.units * self.gate_count * self.units):   # the loop's products are small
             for t in range(timesteps):
                 if recurrent_keep is not None:
                     np.multiply(history[0][t], recurrent_keep, out=h_in_all[t])
@@ -302,9 +317,6 @@ class Recurrent(Layer):
                 if step_mask is not None:                    # a sample whose step is masked off keeps its states
                     for record in history:
                         np.copyto(record[t + 1], record[t], where=~step_mask[t])
-        self._saved = (x.shape, inputs_and_states, step_mask, input_keep, recurrent_keep, history, h_in_all, cache,
-                       given_states)
-        return self._outputs(history, step_mask)
 
     def add_input_bias(self, projected: np.ndarray) -> None:
         if self.use_bias:
@@ -365,22 +377,33 @@ class Recurrent(Layer):
             else:
                 d_states[0] += d_output
 
-        with one_blas_thread(batch * self.units * width):
-            for t in range(timesteps - 1, -1, -1):
-                if d_sequence is not None:
-                    d_states[0] += d_sequence[t]
-                d_states = self._backward_step(cache, t, d_states, d_projected[t], d_recurrent[t], recurrent_keep,
-                                               None if step_mask is None else step_mask[t])
-
-        flat_d_projected = d_projected.reshape(-1, width)
-        self._weight_gradients(cache, inputs_and_states, flat_d_projected, h_in_all, d_recurrent, recurrent_keep)
-        if self.use_bias:
-            self.bias_gradient(flat_d_projected, d_recurrent.reshape(-1, width))
+        if cache.get("sequence"):
+            d_x = self.backward_sequence(cache, d_states, d_sequence, d_projected, inputs_and_states, input_keep,
+                                         step_mask, recurrent_keep, need_input_grad)
+        else:
+            with one_blas_thread(batch * self.units * width):
+                for t in range(timesteps - 1, -1, -1):
+                    if d_sequence is not None:
+                        d_states[0] += d_sequence[t]
+                    d_states = self._backward_step(cache, t, d_states, d_projected[t], d_recurrent[t], recurrent_keep,
+                                                   None if step_mask is None else step_mask[t])
+            flat_d_projected = d_projected.reshape(-1, width)
+            self._weight_gradients(cache, inputs_and_states, flat_d_projected, h_in_all, d_recurrent, recurrent_keep)
+            if self.use_bias:
+                self.bias_gradient(flat_d_projected, d_recurrent.reshape(-1, width))
+            d_x = self._input_gradient(d_projected, steps, input_keep) if need_input_grad else None
         if not need_input_grad:
             return None
-        if given_states:                                   # dL/dx, then dL/d(each initial state)
-            return [self._input_gradient(d_projected, steps, input_keep)] + d_states
-        return self._input_gradient(d_projected, steps, input_keep)
+        return [d_x] + d_states if given_states else d_x   # dL/dx, then dL/d(each initial state)
+
+    def backward_sequence(self, cache: dict, d_states: list, d_sequence, d_projected: np.ndarray,
+                          inputs_and_states: np.ndarray, input_keep, step_mask, recurrent_keep,
+                          need_input_grad: bool):
+        """Backward for a ``cache`` of ``forward_sequence``: makes ``d_states`` dL/d(initial
+        states) in place (given dL/d(final states)), fills ``d_projected`` and the weights'
+        gradients, and returns dL/dx (None unless ``need_input_grad``). ``d_sequence`` (T, N,
+        units) is dL/dh_t from the output, or None."""
+        raise NotImplementedError
 
     def _weight_gradients(self, cache, inputs_and_states, flat_d_projected, h_in_all, d_recurrent, recurrent_keep):
         """dW = sum_t x_t^T dprojected_t and dU = sum_t h_{t-1}^T d(h U)_t. Where d(h U) is

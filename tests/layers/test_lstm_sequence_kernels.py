@@ -1,0 +1,148 @@
+"""The LSTM's whole-sequence kernels (engine/recurrent_kernels.py: every step in one call, the
+batch's slices side by side, OpenBLAS called from numba) against the step-by-step NumPy code,
+which the finite-difference and Keras tests in test_recurrent.py pin down; and the thread
+helpers they run on (engine/threads.py)."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from glassnet import config, layers, utils
+from glassnet.engine import recurrent_kernels, threads
+
+from tests.kernel_settings import fused_kernels
+
+requires_sequence_kernels = pytest.mark.skipif(
+    recurrent_kernels.get("lstm_sequence_forward") is None,
+    reason="no sequence kernels here: fused kernels are off (GLASSNET_FUSED_KERNELS=0), numba is missing, or "
+           "NumPy's BLAS is not an ILP64 OpenBLAS; the step-by-step NumPy code runs instead")
+
+# float32: the kernels' tanh is a rational approximation (absolute error < 3e-7), and their
+# products sum in another order, through up to 13 steps
+TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-10, atol=1e-12)}
+
+SETTINGS = {
+    "plain": {},
+    "sequences and states": dict(return_sequences=True, return_state=True),
+    "backwards with a mask": dict(go_backwards=True, return_sequences=True, masked=True),
+    "dropout both ways": dict(dropout=0.3, recurrent_dropout=0.4, return_sequences=True),
+    "mask, dropout, initial state": dict(masked=True, recurrent_dropout=0.25, initial_state=True, return_state=True),
+    "zero output for mask": dict(masked=True, return_sequences=True, zero_output_for_mask=True),
+    "no bias, backwards": dict(use_bias=False, go_backwards=True),
+}
+
+
+def _run(settings: dict, dtype, batch: int, fused: bool):
+    settings = dict(settings)
+    masked, initial = settings.pop("masked", False), settings.pop("initial_state", False)
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((batch, 13, 5)).astype(dtype)
+    mask = rng.random((batch, 13)) > 0.3 if masked else None
+    starts = [rng.standard_normal((batch, 6)).astype(dtype) for _ in range(2)] if initial else None
+    with fused_kernels(fused):
+        utils.set_random_seed(3)
+        layer = layers.LSTM(6, dtype=np.dtype(dtype).name, seed=11, **settings)
+        inputs = [x] + starts if initial else x
+        layer.build([s.shape for s in inputs] if initial else x.shape)
+        outputs = layer.forward(inputs, training=True, mask=[mask, None, None] if initial else mask)
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        grads = [rng.standard_normal(o.shape).astype(dtype) for o in outputs]
+        d_inputs = layer.backward(grads if len(grads) > 1 else grads[0])
+    d_inputs = d_inputs if isinstance(d_inputs, list) else [d_inputs]
+    return outputs + d_inputs + [p.grad.copy() for p in layer.weights]
+
+
+@requires_sequence_kernels
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch", [37, 5])   # two unequal slices; one slice
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_sequence_kernels_agree_with_the_numpy_steps(name, batch, dtype, monkeypatch):
+    calls = []
+    split = threads.split_rows
+    monkeypatch.setattr(threads, "split_rows", lambda work, rows: (calls.append(rows), split(work, rows)))
+    fused = _run(SETTINGS[name], dtype, batch, fused=True)
+    assert calls == [batch, batch], "the sequence kernels did not run forward and backward"
+    reference = _run(SETTINGS[name], dtype, batch, fused=False)
+    assert len(calls) == 2, "the reference ran the kernels"
+    assert len(fused) == len(reference)
+    for got, expected in zip(fused, reference):
+        assert got.dtype == expected.dtype == dtype
+        np.testing.assert_allclose(got, expected, **TOLERANCE[dtype])
+
+
+@requires_sequence_kernels
+def test_three_slices_give_the_numbers_of_this_machines_slices(monkeypatch):
+    """Three slices (as on a 3-core machine) against as many as this machine has: the same
+    states and gradients."""
+    as_is = _run(SETTINGS["mask, dropout, initial state"], np.float64, 37, fused=True)
+    monkeypatch.setattr(config, "blas_thread_getter", lambda: (lambda: 3))
+    monkeypatch.setattr(config, "blas_thread_setter", lambda: (lambda count: None))
+    three = _run(SETTINGS["mask, dropout, initial state"], np.float64, 37, fused=True)
+    for a, b in zip(as_is, three):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@requires_sequence_kernels
+def test_training_is_repeatable():
+    """Two fits from the same seed give the same weights, bit for bit: the slices' shares of the
+    gradients are added in a fixed order, whichever thread ends first."""
+    import glassnet as keras
+    x = np.random.default_rng(0).integers(1, 50, (96, 20))
+    y = (x[:, :5].sum(axis=1) > 120).astype("float32")
+
+    def fitted():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((20,), dtype="int32"), layers.Embedding(50, 8), layers.LSTM(16),
+                                  layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+        return model.get_weights()
+
+    for a, b in zip(fitted(), fitted()):
+        np.testing.assert_array_equal(a, b)
+
+
+def _fake_blas_threads(monkeypatch, count: int) -> list:
+    """Pretend OpenBLAS has ``count`` threads; returns the list of counts set."""
+    settings = []
+    monkeypatch.setattr(config, "blas_thread_getter", lambda: (lambda: count))
+    monkeypatch.setattr(config, "blas_thread_setter", lambda: settings.append)
+    return settings
+
+
+def test_split_rows_covers_every_row_once_in_slices(monkeypatch):
+    settings = _fake_blas_threads(monkeypatch, 3)
+    seen, together = [], threading.Barrier(3, timeout=10)
+
+    def work(start, stop):
+        seen.append((start, stop))
+        together.wait()     # passes only when the three slices run at the same time
+    threads.split_rows(work, 37)
+    assert sorted(seen) == [(0, 12), (12, 24), (24, 37)]
+    assert settings == [1, 3], "OpenBLAS runs on one thread meanwhile, then as it was"
+    seen.clear()
+    together = threading.Barrier(1)
+    threads.split_rows(work, 20)          # slices of at least MIN_ROWS_PER_THREAD rows
+    assert sorted(seen) == [(0, 10), (10, 20)]
+    seen.clear()
+    threads.split_rows(work, 7)
+    assert seen == [(0, 7)]
+
+
+def test_side_by_side_raises_a_worker_error_after_all_have_ended(monkeypatch):
+    _fake_blas_threads(monkeypatch, 2)
+    ended = []
+
+    def slow():
+        threading.Event().wait(0.05)
+        ended.append("slow")
+
+    def failing():
+        raise ValueError("slice failed")
+    with pytest.raises(ValueError, match="slice failed"):
+        threads.side_by_side([slow, failing])
+    assert ended == ["slow"]
+    ran = []
+    threads.side_by_side([lambda i=i: ran.append(i) for i in range(5)])   # more tasks than threads
+    assert sorted(ran) == [0, 1, 2, 3, 4]
