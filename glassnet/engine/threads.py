@@ -20,6 +20,7 @@ GLASSNET_ADAPTIVE_THREADS=0) turns it off.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from contextlib import contextmanager
 
@@ -130,20 +131,41 @@ def tuner_for(previous: BlasThreadTuner | None) -> BlasThreadTuner | None:
 SMALL_PRODUCT = 1 << 22
 
 
+# Sections of code that want OpenBLAS on one thread, in any of the process's threads: the
+# first to enter saves the thread count and sets one, the last to leave restores it (so that
+# two threads predicting at once cannot leave OpenBLAS on one thread for good).
+_one_thread = {"lock": threading.Lock(), "inside": 0, "saved": 1}
+
+
+@contextmanager
+def _openblas_on_one_thread(getter, setter):
+    """Yields the thread count OpenBLAS has outside such sections."""
+    with _one_thread["lock"]:
+        if _one_thread["inside"] == 0:
+            _one_thread["saved"] = int(getter())
+            if _one_thread["saved"] != 1:
+                setter(1)
+        _one_thread["inside"] += 1
+        saved = _one_thread["saved"]
+    try:
+        yield saved
+    finally:
+        with _one_thread["lock"]:
+            _one_thread["inside"] -= 1
+            if _one_thread["inside"] == 0 and _one_thread["saved"] != 1:
+                setter(_one_thread["saved"])
+
+
 @contextmanager
 def one_blas_thread(multiply_adds: int):
     """Within the block, matrix products run on one OpenBLAS thread, when each is as small as
     ``multiply_adds`` says (a recurrent layer's step by step loop); the count is restored after."""
     getter, setter = config.blas_thread_getter(), config.blas_thread_setter()
-    before = None if getter is None or setter is None or multiply_adds >= SMALL_PRODUCT else int(getter())
-    if before is None or before == 1:
+    if getter is None or setter is None or multiply_adds >= SMALL_PRODUCT:
         yield
         return
-    setter(1)
-    try:
+    with _openblas_on_one_thread(getter, setter):
         yield
-    finally:
-        setter(before)
 
 
 # Rows of a batch below which a slice is not worth a thread of its own.
@@ -173,13 +195,11 @@ def side_by_side(tasks) -> None:
     LSTM's two halves of a batch took 2.0 + 2.0 ms one after the other on one core instead of
     2.0 ms on two). With OpenBLAS kept on one thread, nothing spins."""
     getter, setter = config.blas_thread_getter(), config.blas_thread_setter()
-    threads = 1 if getter is None else int(getter())
-    if threads < 2 or len(tasks) < 2:
+    if getter is None or setter is None or len(tasks) < 2 or int(getter()) < 2:
         for task in tasks:
             task()
         return
-    setter(1)
-    try:
+    with _openblas_on_one_thread(getter, setter) as threads:
         pool = _workers(threads - 1)
         queue = list(tasks)
         while queue:
@@ -192,8 +212,6 @@ def side_by_side(tasks) -> None:
                 if error is not None:
                     raise error
             queue = queue[threads:]
-    finally:
-        setter(threads)
 
 
 def parts_for(rows: int) -> int:

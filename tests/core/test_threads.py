@@ -1,4 +1,7 @@
-"""The BLAS thread tuner (engine/threads.py): its choices on simulated paces, and fit's use of it."""
+"""engine/threads.py: the BLAS thread tuner (its choices on simulated paces, and fit's use of it), and the
+helpers that run slices of work side by side on one OpenBLAS thread each."""
+
+import threading
 
 import numpy as np
 import pytest
@@ -158,3 +161,74 @@ def test_set_adaptive_threads_takes_only_true_or_false():
     with pytest.raises(TypeError, match=r"set_adaptive_threads: enabled must be True or False, received 'no'"):
         config.set_adaptive_threads("no")  # bool("no") would have turned tuning on
     assert threads._state["enabled"] is False  # left as conftest.py set it
+
+
+# -- running slices of work side by side (split_rows, side_by_side, one_blas_thread) ----------
+
+def _fake_blas_threads(monkeypatch, count: int) -> list:
+    """Pretend OpenBLAS has ``count`` threads; returns the list of counts set."""
+    settings = []
+    monkeypatch.setattr(config, "blas_thread_getter", lambda: (lambda: count))
+    monkeypatch.setattr(config, "blas_thread_setter", lambda: settings.append)
+    return settings
+
+
+def test_split_rows_covers_every_row_once_in_slices(monkeypatch):
+    settings = _fake_blas_threads(monkeypatch, 3)
+    seen, together = [], threading.Barrier(3, timeout=10)
+
+    def work(start, stop):
+        seen.append((start, stop))
+        together.wait()     # passes only when the three slices run at the same time
+    threads.split_rows(work, 37)
+    assert sorted(seen) == [(0, 12), (12, 24), (24, 37)]
+    assert settings == [1, 3], "OpenBLAS runs on one thread meanwhile, then as it was"
+    seen.clear()
+    together = threading.Barrier(1)
+    threads.split_rows(work, 20)          # slices of at least MIN_ROWS_PER_THREAD rows
+    assert sorted(seen) == [(0, 10), (10, 20)]
+    seen.clear()
+    threads.split_rows(work, 7)
+    assert seen == [(0, 7)]
+
+
+def test_side_by_side_raises_a_worker_error_after_all_have_ended(monkeypatch):
+    _fake_blas_threads(monkeypatch, 2)
+    ended = []
+
+    def slow():
+        threading.Event().wait(0.05)
+        ended.append("slow")
+
+    def failing():
+        raise ValueError("slice failed")
+    with pytest.raises(ValueError, match="slice failed"):
+        threads.side_by_side([slow, failing])
+    assert ended == ["slow"]
+    ran = []
+    threads.side_by_side([lambda i=i: ran.append(i) for i in range(5)])   # more tasks than threads
+    assert sorted(ran) == [0, 1, 2, 3, 4]
+
+
+def test_overlapping_one_thread_sections_restore_the_thread_count(monkeypatch):
+    """Two threads in one-thread sections at once (two predicts): the count is saved by the first
+    to enter and restored by the last to leave, never left at one."""
+    count = {"now": 2}
+    monkeypatch.setattr(config, "blas_thread_getter", lambda: (lambda: count["now"]))
+    monkeypatch.setattr(config, "blas_thread_setter", lambda: (lambda n: count.update(now=n)))
+    first_inside, second_done = threading.Event(), threading.Event()
+
+    def first():
+        with threads.one_blas_thread(0):
+            first_inside.set()
+            second_done.wait(10)
+            assert count["now"] == 1
+    worker = threading.Thread(target=first)
+    worker.start()
+    first_inside.wait(10)
+    with threads.one_blas_thread(0):      # enters while the first is inside, leaves first
+        assert count["now"] == 1
+    assert count["now"] == 1, "the first section is still running on one thread"
+    second_done.set()
+    worker.join(10)
+    assert count["now"] == 2

@@ -1,9 +1,7 @@
 """The LSTM's whole-sequence kernels (engine/recurrent_kernels.py: every step in one call, the
 batch's slices side by side, OpenBLAS called from numba) against the step-by-step NumPy code,
-which the finite-difference and Keras tests in test_recurrent.py pin down; and the thread
-helpers they run on (engine/threads.py)."""
-
-import threading
+which the finite-difference and Keras tests in test_recurrent.py pin down. The thread helpers
+they run on are tested in tests/core/test_threads.py."""
 
 import numpy as np
 import pytest
@@ -101,48 +99,3 @@ def test_training_is_repeatable():
 
     for a, b in zip(fitted(), fitted()):
         np.testing.assert_array_equal(a, b)
-
-
-def _fake_blas_threads(monkeypatch, count: int) -> list:
-    """Pretend OpenBLAS has ``count`` threads; returns the list of counts set."""
-    settings = []
-    monkeypatch.setattr(config, "blas_thread_getter", lambda: (lambda: count))
-    monkeypatch.setattr(config, "blas_thread_setter", lambda: settings.append)
-    return settings
-
-
-def test_split_rows_covers_every_row_once_in_slices(monkeypatch):
-    settings = _fake_blas_threads(monkeypatch, 3)
-    seen, together = [], threading.Barrier(3, timeout=10)
-
-    def work(start, stop):
-        seen.append((start, stop))
-        together.wait()     # passes only when the three slices run at the same time
-    threads.split_rows(work, 37)
-    assert sorted(seen) == [(0, 12), (12, 24), (24, 37)]
-    assert settings == [1, 3], "OpenBLAS runs on one thread meanwhile, then as it was"
-    seen.clear()
-    together = threading.Barrier(1)
-    threads.split_rows(work, 20)          # slices of at least MIN_ROWS_PER_THREAD rows
-    assert sorted(seen) == [(0, 10), (10, 20)]
-    seen.clear()
-    threads.split_rows(work, 7)
-    assert seen == [(0, 7)]
-
-
-def test_side_by_side_raises_a_worker_error_after_all_have_ended(monkeypatch):
-    _fake_blas_threads(monkeypatch, 2)
-    ended = []
-
-    def slow():
-        threading.Event().wait(0.05)
-        ended.append("slow")
-
-    def failing():
-        raise ValueError("slice failed")
-    with pytest.raises(ValueError, match="slice failed"):
-        threads.side_by_side([slow, failing])
-    assert ended == ["slow"]
-    ran = []
-    threads.side_by_side([lambda i=i: ran.append(i) for i in range(5)])   # more tasks than threads
-    assert sorted(ran) == [0, 1, 2, 3, 4]
