@@ -10,8 +10,8 @@ layers/recurrent/ is the reference and the fallback, and the tests check that bo
 Compiled on first use (and cached on disk), like engine/kernels.py, which decides whether
 kernels are used at all.
 
-The sequence kernels (``lstm_sequence_forward``, ``lstm_sequence_backward``) go further: one
-call runs every step of an LSTM over a slice of the batch's rows, the step's matrix product
+The sequence kernels (``lstm_sequence_*``, ``gru_sequence_*``) go further: one call runs every
+step of an LSTM or GRU (reset_after) over a slice of the batch's rows, the step's matrix product
 included (NumPy's own OpenBLAS, called without the GIL: engine/blas.py), so that two slices run
 side by side on two cores (engine/threads.split_rows). In float32 their tanh is a rational
 approximation that LLVM vectorises (absolute error under 3e-7, against NumPy's tanh); in float64
@@ -29,7 +29,7 @@ ONE = np.float32(1.0)
 
 _compiled: dict = {}
 
-SEQUENCE_KERNELS = ("lstm_sequence_forward", "lstm_sequence_backward")
+SEQUENCE_KERNELS = ("lstm_sequence_forward", "lstm_sequence_backward", "gru_sequence_forward", "gru_sequence_backward")
 
 # Eigen's rational approximation of tanh for float32 (x times a polynomial of degree 6 in x^2
 # over one of degree 3, on x clamped to where tanh rounds to +-1 in float32).
@@ -172,7 +172,7 @@ def _compile_sequences(numba) -> dict:
     from numba.extending import overload
 
     jit = numba.njit(cache=True, fastmath=True, error_model="numpy", nogil=True)
-    one = ONE
+    one, half = ONE, np.float32(0.5)
 
     def external_gemm(real):
         return types.ExternalFunction(blas.NAMES[str(real)], types.void(
@@ -260,8 +260,9 @@ def _compile_sequences(numba) -> dict:
 
         d_sequence (N, T, u): dL/dh_t from the output (empty when only the last h is
         returned); dh and dc (N, u): dL/dh_T and dL/dc_T, made dL/dh_0 and dL/dc_0 in place.
-        Writes d_z (T, N, 4u), the gates' pre-activation gradients, and unless it is empty
-        d_x (N, T, F) = d_z_t W^T, in the input's time order (reversed when ``backwards``).
+        d_z (N, 4u) receives each step's gradients of the gates' pre-activations in turn; unless
+        it is empty, d_x (N, T, F) receives d_z_t W^T, in the input's time order (reversed
+        when ``backwards``).
         kernels_t = [W; U]^T, (4u, F + u) (OpenBLAS multiplies by a B stored transposed at half
         the speed); d_h_in (N, u) is scratch.
 
@@ -270,7 +271,7 @@ def _compile_sequences(numba) -> dict:
         (forward's) or, with recurrent dropout, x_t from there and h_in (T, N, u); bias_share
         (4u) += the column sums of d_z_t. A masked-off row passes dh and dc through and gets zero
         gradients."""
-        steps, batch, width = d_z.shape
+        steps, batch, width = gates.shape
         units = width // 4
         stride, size = kernels_t.shape[1], d_z.itemsize
         features = stride - units
@@ -283,27 +284,27 @@ def _compile_sequences(numba) -> dict:
                         dh[n, j] += d_sequence[n, t, j]
                 if masked and not step_mask[t, n]:
                     for k in range(width):
-                        d_z[t, n, k] = 0
+                        d_z[n, k] = 0
                     continue
                 for j in range(units):   # dc becomes dL/dc_t in full, then dL/dc_{t-1}
                     o, squashed_cell = gates[t, n, 3 * units + j], tanh_c[t, n, j]
                     dc[n, j] += dh[n, j] * o * (one - squashed_cell * squashed_cell)
-                    d_z[t, n, 3 * units + j] = dh[n, j] * squashed_cell * o * (one - o)
+                    d_z[n, 3 * units + j] = dh[n, j] * squashed_cell * o * (one - o)
                 for j in range(units):
                     i = gates[t, n, j]
-                    d_z[t, n, j] = dc[n, j] * gates[t, n, 2 * units + j] * i * (one - i)
+                    d_z[n, j] = dc[n, j] * gates[t, n, 2 * units + j] * i * (one - i)
                 for j in range(units):
                     f = gates[t, n, units + j]
-                    d_z[t, n, units + j] = dc[n, j] * c[t, n, j] * f * (one - f)
+                    d_z[n, units + j] = dc[n, j] * c[t, n, j] * f * (one - f)
                 for j in range(units):
                     g = gates[t, n, 2 * units + j]
-                    d_z[t, n, 2 * units + j] = dc[n, j] * gates[t, n, j] * (one - g * g)
+                    d_z[n, 2 * units + j] = dc[n, j] * gates[t, n, j] * (one - g * g)
                 for j in range(units):
                     dc[n, j] *= gates[t, n, units + j]
-            d_z_address = d_z.ctypes.data + (t * batch + start) * width * size
+            d_z_address = d_z.ctypes.data + start * width * size
             for n in range(start, stop):
                 for k in range(width):
-                    bias_share[k] += d_z[t, n, k]
+                    bias_share[k] += d_z[n, k]
             x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
             if dropped:
                 gemm(weight_share, True, features, width, rows, x_address, stride, d_z_address, width, 1,
@@ -325,4 +326,108 @@ def _compile_sequences(numba) -> dict:
                 for j in range(units):
                     dh[n, j] = d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
 
-    return {"lstm_sequence_forward": lstm_sequence_forward, "lstm_sequence_backward": lstm_sequence_backward}
+    @jit
+    def gru_sequence_forward(inputs_and_states, kernel, recurrent_kernel, input_bias, recurrent_bias, gates, candidate,
+                             inner_h, a, inner, step_mask, keep, h_in, start, stop):
+        """Every step of a GRU (reset_after) for the batch's rows start:stop (GRU's docstring has
+        the maths). inputs_and_states (T + 1, N, F + u) holds x_t and h_{t-1} side by side; h_t
+        is written in. gates (T, N, 2u) = [z r], candidate (T, N, u) = n_t and inner_h (T, N, u)
+        = h_in U_h + b'_h are kept for backward; a and inner (N, 3u) are scratch for x_t W and
+        h_in U. step_mask, keep and h_in as in lstm_sequence_forward."""
+        steps, batch, units = candidate.shape
+        width, stride = 3 * units, inputs_and_states.shape[2]
+        features, size = stride - units, candidate.itemsize
+        masked, dropped = step_mask.shape[0] > 0, keep.shape[0] > 0
+        rows = stop - start
+        a_address, inner_address = a.ctypes.data + start * width * size, inner.ctypes.data + start * width * size
+        for t in range(steps):
+            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+            gemm(a, False, rows, width, features, x_address, stride, kernel.ctypes.data, width, 0, a_address, width)
+            if dropped:
+                for n in range(start, stop):
+                    for j in range(units):
+                        h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
+                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+            else:
+                h_address, h_stride = x_address + features * size, stride
+            gemm(inner, False, rows, width, units, h_address, h_stride, recurrent_kernel.ctypes.data, width, 0,
+                 inner_address, width)
+            for n in range(start, stop):
+                for k in range(2 * units):
+                    gates[t, n, k] = half + half * tanh(half * (a[n, k] + input_bias[k] + inner[n, k] + recurrent_bias[k]))
+                for j in range(units):
+                    recurrent_part = inner[n, 2 * units + j] + recurrent_bias[2 * units + j]
+                    inner_h[t, n, j] = recurrent_part
+                    new = tanh(a[n, 2 * units + j] + input_bias[2 * units + j] + gates[t, n, units + j] * recurrent_part)
+                    candidate[t, n, j] = new
+                    z = gates[t, n, j]
+                    inputs_and_states[t + 1, n, features + j] = z * inputs_and_states[t, n, features + j] + (one - z) * new
+                if masked and not step_mask[t, n]:
+                    for j in range(units):
+                        inputs_and_states[t + 1, n, features + j] = inputs_and_states[t, n, features + j]
+
+    @jit
+    def gru_sequence_backward(d_sequence, dh, gates, candidate, inner_h, inputs_and_states, kernel_t, recurrent_kernel_t,
+                              d_a, d_inner, step_mask, keep, h_in, d_h_in, d_x, backwards, kernel_share,
+                              recurrent_share, bias_share, start, stop):
+        """Backpropagation through every step of a GRU (reset_after), last first, for the rows
+        start:stop. dh (N, u): dL/dh_T, made dL/dh_0 in place; d_a and d_inner (N, 3u) receive
+        each step's gradients of x_t W and of h_in U; kernel_t (3u, F) and recurrent_kernel_t
+        (3u, u) are W^T and U^T. The rows' shares of the gradients are added up step by step:
+        kernel_share (F, 3u) += x_t^T d_a, recurrent_share (u, 3u) += h_in_t^T d_inner,
+        bias_share (2, 3u) += their column sums. d_sequence, d_x, step_mask, keep, h_in and
+        d_h_in as in lstm_sequence_backward."""
+        steps, batch, units = candidate.shape
+        width, stride = 3 * units, inputs_and_states.shape[2]
+        features, size = stride - units, candidate.itemsize
+        given, masked, dropped = d_sequence.shape[0] > 0, step_mask.shape[0] > 0, keep.shape[0] > 0
+        rows = stop - start
+        a_address, inner_address = d_a.ctypes.data + start * width * size, d_inner.ctypes.data + start * width * size
+        for t in range(steps - 1, -1, -1):
+            for n in range(start, stop):
+                if given:
+                    for j in range(units):
+                        dh[n, j] += d_sequence[n, t, j]
+                if masked and not step_mask[t, n]:
+                    for k in range(width):
+                        d_a[n, k] = 0
+                        d_inner[n, k] = 0
+                    continue
+                for j in range(units):
+                    z, r, new, g = gates[t, n, j], gates[t, n, units + j], candidate[t, n, j], dh[n, j]
+                    d_new = g * (one - z) * (one - new * new)
+                    d_z = g * (inputs_and_states[t, n, features + j] - new) * z * (one - z)
+                    d_r = d_new * inner_h[t, n, j] * r * (one - r)
+                    d_a[n, j] = d_z
+                    d_a[n, units + j] = d_r
+                    d_a[n, 2 * units + j] = d_new
+                    d_inner[n, j] = d_z
+                    d_inner[n, units + j] = d_r
+                    d_inner[n, 2 * units + j] = d_new * r
+                    dh[n, j] = g * z             # the share of dL/dh_{t-1} that bypasses U
+                for k in range(width):
+                    bias_share[0, k] += d_a[n, k]
+                    bias_share[1, k] += d_inner[n, k]
+            gemm(d_h_in, False, rows, units, width, inner_address, width, recurrent_kernel_t.ctypes.data, units, 0,
+                 d_h_in.ctypes.data + start * units * size, units)
+            if d_x.shape[0] > 0:
+                position = steps - 1 - t if backwards else t
+                gemm(d_x, False, rows, features, width, a_address, width, kernel_t.ctypes.data, features, 0,
+                     d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
+            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+            gemm(kernel_share, True, features, width, rows, x_address, stride, a_address, width, 1,
+                 kernel_share.ctypes.data, width)
+            if dropped:
+                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+            else:
+                h_address, h_stride = x_address + features * size, stride
+            gemm(recurrent_share, True, units, width, rows, h_address, h_stride, inner_address, width, 1,
+                 recurrent_share.ctypes.data, width)
+            for n in range(start, stop):
+                if masked and not step_mask[t, n]:
+                    continue
+                for j in range(units):
+                    dh[n, j] += d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+
+    return {"lstm_sequence_forward": lstm_sequence_forward, "lstm_sequence_backward": lstm_sequence_backward,
+            "gru_sequence_forward": gru_sequence_forward, "gru_sequence_backward": gru_sequence_backward}

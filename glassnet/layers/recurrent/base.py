@@ -34,6 +34,7 @@ import numpy as np
 from ... import activations as activations_module
 from ... import initializers as initializers_module
 from ... import regularizers as regularizers_module
+from ...engine import threads
 from ...engine.threads import one_blas_thread
 from ...utils import random as grandom
 from ...utils.validation import check_bool, check_int, check_number, check_positive_int
@@ -91,6 +92,31 @@ def uses_fused_gates(layer) -> bool:
     return (type(layer.recurrent_activation) is activations_module.Sigmoid
             and type(layer.activation) is activations_module.Tanh
             and layer.kernel.value.dtype in (np.float32, np.float64))
+
+
+def or_empty(array, ndim: int, dtype) -> np.ndarray:
+    """``array``, or an empty one of ``ndim`` dimensions: the sequence kernels' "not given"."""
+    return np.empty((0,) * ndim, dtype) if array is None else array
+
+
+def kernel_mask(step_mask, timesteps: int, batch: int) -> np.ndarray:
+    """The (T, N) step mask a sequence kernel takes (empty for none)."""
+    return np.empty((0, 0), bool) if step_mask is None else step_mask.reshape(timesteps, batch)
+
+
+def split_with_shares(kernel, arguments: tuple, batch: int, share_shapes: list, dtype) -> list:
+    """Runs ``kernel(*arguments, *shares, start, stop)`` over slices of the batch side by side
+    (engine/threads.py), each slice adding its gradients into shares of ``share_shapes`` of its
+    own; returns their sums, added in the slices' order so that a run is repeatable."""
+    shares = {}
+
+    def rows(start, stop):
+        own = [np.zeros(shape, dtype) for shape in share_shapes]
+        kernel(*arguments, *own, start, stop)
+        shares[start] = own
+    threads.split_rows(rows, batch)
+    in_order = [shares[start] for start in sorted(shares)]
+    return [np.add.reduce([own[i] for own in in_order]) for i in range(len(share_shapes))]
 
 
 class Recurrent(Layer):
@@ -359,11 +385,6 @@ class Recurrent(Layer):
         grads = list(grad_output) if self.return_state else [grad_output]
         d_output, d_final_states = grads[0], grads[1:]
         dtype = steps.dtype
-        width = self.gate_count * self.units
-        d_projected = self.scratch("d_projected", (timesteps, batch, width), dtype)
-        d_recurrent = self.scratch("d_recurrent", (timesteps, batch, width), dtype) \
-            if self.separate_recurrent_gradient else d_projected
-
         d_states = [np.zeros((batch, self.units), dtype) for _ in range(self.state_count)]
         for d_state, given in zip(d_states, d_final_states):
             if given is not None:
@@ -378,9 +399,13 @@ class Recurrent(Layer):
                 d_states[0] += d_output
 
         if cache.get("sequence"):
-            d_x = self.backward_sequence(cache, d_states, d_sequence, d_projected, inputs_and_states, input_keep,
-                                         step_mask, recurrent_keep, need_input_grad)
+            d_x = self.backward_sequence(cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
+                                         recurrent_keep, need_input_grad)
         else:
+            width = self.gate_count * self.units
+            d_projected = self.scratch("d_projected", (timesteps, batch, width), dtype)
+            d_recurrent = self.scratch("d_recurrent", (timesteps, batch, width), dtype) \
+                if self.separate_recurrent_gradient else d_projected
             with one_blas_thread(batch * self.units * width):
                 for t in range(timesteps - 1, -1, -1):
                     if d_sequence is not None:
@@ -396,13 +421,12 @@ class Recurrent(Layer):
             return None
         return [d_x] + d_states if given_states else d_x   # dL/dx, then dL/d(each initial state)
 
-    def backward_sequence(self, cache: dict, d_states: list, d_sequence, d_projected: np.ndarray,
-                          inputs_and_states: np.ndarray, input_keep, step_mask, recurrent_keep,
-                          need_input_grad: bool):
+    def backward_sequence(self, cache: dict, d_states: list, d_sequence, inputs_and_states: np.ndarray,
+                          input_keep, step_mask, recurrent_keep, need_input_grad: bool):
         """Backward for a ``cache`` of ``forward_sequence``: makes ``d_states`` dL/d(initial
-        states) in place (given dL/d(final states)), fills ``d_projected`` and the weights'
-        gradients, and returns dL/dx (None unless ``need_input_grad``). ``d_sequence`` (T, N,
-        units) is dL/dh_t from the output, or None."""
+        states) in place (given dL/d(final states)), fills the weights' gradients, and returns
+        dL/dx (None unless ``need_input_grad``). ``d_sequence`` (T, N, units) is dL/dh_t from
+        the output, or None."""
         raise NotImplementedError
 
     def _weight_gradients(self, cache, inputs_and_states, flat_d_projected, h_in_all, d_recurrent, recurrent_keep):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ... import activations as activations_module
-from ...engine import recurrent_kernels
+from ...engine import recurrent_kernels, threads
 from ...utils.validation import check_bool
 from ..base import column_sums
-from .base import Recurrent, activation_argument, uses_fused_gates
+from .base import Recurrent, activation_argument, kernel_mask, or_empty, split_with_shares, uses_fused_gates
 
 
 class GRU(Recurrent):
@@ -64,6 +64,49 @@ class GRU(Recurrent):
                 "n": self.scratch("n", shape, projected.dtype),
                 # reset_after: h_in U + b' (the candidate's share); else r * h_in
                 "inner": self.scratch("inner", projected.shape if self.reset_after else shape, projected.dtype)}
+
+    def forward_sequence(self, inputs_and_states, history, h_in_all, step_mask, recurrent_keep):
+        """Every step in one kernel call per slice of the batch, the slices side by side
+        (engine/recurrent_kernels.py, engine/threads.py), with reset_after and the fused gates."""
+        fused = self.reset_after and uses_fused_gates(self)
+        forward = recurrent_kernels.get("gru_sequence_forward") if fused else None
+        if forward is None:
+            return None
+        _, batch, _ = inputs_and_states.shape
+        timesteps, dtype, u = h_in_all.shape[0], inputs_and_states.dtype, self.units
+        bias = self.bias.value if self.use_bias else np.zeros((2, 3 * u), dtype)
+        cache = {"sequence": True, "h_in": h_in_all, "bias": bias,
+                 "gates": self.scratch("gates", (timesteps, batch, 2 * u), dtype),
+                 "n": self.scratch("n", (timesteps, batch, u), dtype),
+                 "inner": self.scratch("inner", (timesteps, batch, u), dtype)}
+        arguments = (inputs_and_states, self.kernel.value, self.recurrent_kernel.value, bias[0], bias[1],
+                     cache["gates"], cache["n"], cache["inner"], self.scratch("a", (batch, 3 * u), dtype),
+                     self.scratch("squashed", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
+                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
+        threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
+        return cache
+
+    def backward_sequence(self, cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
+                          recurrent_keep, need_input_grad):
+        backward = recurrent_kernels.get("gru_sequence_backward")
+        timesteps, batch, u = cache["n"].shape
+        dtype, features = cache["n"].dtype, inputs_and_states.shape[2] - u
+        if d_sequence is not None:
+            d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
+        d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
+        arguments = (or_empty(d_sequence, 3, dtype), d_states[0], cache["gates"], cache["n"], cache["inner"],
+                     inputs_and_states, np.ascontiguousarray(self.kernel.value.T),
+                     np.ascontiguousarray(self.recurrent_kernel.value.T), self.scratch("d_a", (batch, 3 * u), dtype),
+                     self.scratch("d_inner", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
+                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype),
+                     self.scratch("d_h_in", (batch, u), dtype), or_empty(d_x, 3, dtype), self.go_backwards)
+        self.kernel.grad[...], self.recurrent_kernel.grad[...], bias = split_with_shares(
+            backward, arguments, batch, [(features, 3 * u), (u, 3 * u), (2, 3 * u)], dtype)
+        if self.use_bias:
+            self.bias.grad[...] = bias
+        if d_x is not None and input_keep is not None:
+            d_x *= input_keep[:, None, :]
+        return d_x
 
     def step(self, cache, t, states, h_in, new_states):
         u = self.units

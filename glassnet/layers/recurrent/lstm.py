@@ -8,7 +8,7 @@ from ... import activations as activations_module
 from ... import initializers as initializers_module
 from ...engine import recurrent_kernels, threads
 from ...utils.validation import check_bool
-from .base import Recurrent, activation_argument, uses_fused_gates
+from .base import Recurrent, activation_argument, kernel_mask, or_empty, split_with_shares, uses_fused_gates
 
 
 class _ForgetBiasOnes(initializers_module.Initializer):
@@ -31,15 +31,6 @@ def _halves(units: int, dtype) -> np.ndarray:
 def _shifts(units: int, dtype) -> np.ndarray:
     """The row [1/2 (i, f), 0 (c), 1/2 (o)]: with ``_halves``, a gate is shift + half tanh(half x)."""
     return np.repeat(np.array([0.5, 0.5, 0.0, 0.5], dtype), units)
-
-
-def _or_empty(array, ndim: int, dtype) -> np.ndarray:
-    """``array``, or an empty one of ``ndim`` dimensions: the sequence kernels' "not given"."""
-    return np.empty((0,) * ndim, dtype) if array is None else array
-
-
-def _step_mask(step_mask, timesteps: int, batch: int) -> np.ndarray:
-    return np.empty((0, 0), bool) if step_mask is None else step_mask.reshape(timesteps, batch)
 
 
 class LSTM(Recurrent):
@@ -121,38 +112,32 @@ class LSTM(Recurrent):
                  "f_c": self.scratch("f_c", (timesteps, batch, self.units), dtype)}
         arguments = (inputs_and_states, kernels, bias.astype(dtype, copy=False), _halves(self.units, dtype),
                      _shifts(self.units, dtype), history[1], cache["gates"], cache["f_c"],
-                     self.scratch("squashed", (batch, width), dtype), _step_mask(step_mask, timesteps, batch),
-                     _or_empty(recurrent_keep, 2, dtype), _or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
+                     self.scratch("squashed", (batch, width), dtype), kernel_mask(step_mask, timesteps, batch),
+                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
         threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
         return cache
 
-    def backward_sequence(self, cache, d_states, d_sequence, d_projected, inputs_and_states, input_keep, step_mask,
+    def backward_sequence(self, cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
                           recurrent_keep, need_input_grad):
         backward = recurrent_kernels.get("lstm_sequence_backward")
-        timesteps, batch, width = d_projected.shape
-        dtype, features = d_projected.dtype, inputs_and_states.shape[2] - self.units
+        timesteps, batch, width = cache["gates"].shape
+        dtype, features = cache["gates"].dtype, inputs_and_states.shape[2] - self.units
         if d_sequence is not None:
             d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
         d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
         dh, dc = d_states
-        arguments = (_or_empty(d_sequence, 3, dtype), dh, dc, cache["gates"], cache["f_c"], cache["c"], d_projected,
-                     np.ascontiguousarray(cache["kernels"].T), _step_mask(step_mask, timesteps, batch),
-                     _or_empty(recurrent_keep, 2, dtype), self.scratch("d_h_in", (batch, self.units), dtype),
-                     _or_empty(d_x, 3, dtype), self.go_backwards, inputs_and_states,
-                     _or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype))
-        shares = {}   # each slice's ([dW; dU], db), by its first row
-
-        def rows(start, stop):
-            share = (np.zeros((features + self.units, width), dtype), np.zeros(width, dtype))
-            backward(*arguments, *share, start, stop)
-            shares[start] = share
-        threads.split_rows(rows, batch)
-        in_order = [shares[start] for start in sorted(shares)]   # the same sum on every run
-        weights = np.add.reduce([weights for weights, _ in in_order])
+        arguments = (or_empty(d_sequence, 3, dtype), dh, dc, cache["gates"], cache["f_c"], cache["c"],
+                     self.scratch("d_z", (batch, width), dtype),
+                     np.ascontiguousarray(cache["kernels"].T), kernel_mask(step_mask, timesteps, batch),
+                     or_empty(recurrent_keep, 2, dtype), self.scratch("d_h_in", (batch, self.units), dtype),
+                     or_empty(d_x, 3, dtype), self.go_backwards, inputs_and_states,
+                     or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype))
+        weights, bias = split_with_shares(backward, arguments, batch,
+                                          [(features + self.units, width), (width,)], dtype)   # [dW; dU], db
         self.kernel.grad[...] = weights[:features]
         self.recurrent_kernel.grad[...] = weights[features:]
         if self.use_bias:
-            self.bias.grad[...] = np.add.reduce([bias for _, bias in in_order])
+            self.bias.grad[...] = bias
         if d_x is not None and input_keep is not None:
             d_x *= input_keep[:, None, :]
         return d_x
