@@ -1,4 +1,5 @@
-"""How many threads the matrix products get while a model trains, chosen by measuring.
+"""How many threads the matrix products get while a model trains, chosen by measuring; and
+work run side by side on the cores by glassnet itself.
 
 OpenBLAS cuts every product into equal parts, one per thread, so a product waits for its
 slowest thread. On a machine whose cores are shared with others (a cloud VM; here a 2-core VM)
@@ -15,6 +16,10 @@ again every few windows, to go back once the spell is over. The arithmetic is th
 one thread or N, but its rounding may differ in the last bit: a disturbed run is then not
 bit-for-bit repeatable. ``glassnet.config.set_adaptive_threads(False)`` (or
 GLASSNET_ADAPTIVE_THREADS=0) turns it off.
+
+Where the work is many small products (a recurrent layer's loop), splitting each product
+costs more than it saves; ``split_rows`` and ``side_by_side`` instead give each core a slice
+of the batch, on threads of a pool of glassnet's own, with OpenBLAS on one thread meanwhile.
 """
 
 from __future__ import annotations
@@ -171,17 +176,28 @@ def one_blas_thread(multiply_adds: int):
 # Rows of a batch below which a slice is not worth a thread of its own.
 MIN_ROWS_PER_THREAD = 8
 
-_pool: dict = {}
+_pool: dict = {"lock": threading.Lock()}
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has only the forking thread: no pool threads, and no holder of our locks."""
+    _pool.update(lock=threading.Lock(), executor=None)
+    _one_thread.update(lock=threading.Lock(), inside=0)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _workers(count: int):
-    """This process's worker threads (a pool made after a fork is the child's own)."""
+    """This process's worker threads."""
     from concurrent.futures import ThreadPoolExecutor
-    pool = _pool.get("executor")
-    if pool is None or _pool["pid"] != os.getpid() or _pool["size"] < count:
-        pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="glassnet-rows")
-        _pool.update(executor=pool, pid=os.getpid(), size=count)
-    return pool
+    with _pool["lock"]:
+        pool = _pool.get("executor")
+        if pool is None or _pool["size"] < count:
+            pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="glassnet-rows")
+            _pool.update(executor=pool, size=count)
+        return pool
 
 
 def side_by_side(tasks) -> None:

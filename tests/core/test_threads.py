@@ -232,3 +232,22 @@ def test_overlapping_one_thread_sections_restore_the_thread_count(monkeypatch):
     second_done.set()
     worker.join(10)
     assert count["now"] == 2
+
+
+def test_a_forked_child_runs_slices_on_threads_of_its_own(monkeypatch):
+    """After a fork (multiprocessing, Ray's workers) the parent's pool threads are gone: the
+    child makes its own pool instead of waiting on them forever."""
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform cannot fork")
+    _fake_blas_threads(monkeypatch, 2)
+    threads.side_by_side([lambda: None, lambda: None])          # the parent's pool exists now
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply_async(_slices_in_a_child).get(timeout=30) == [(0, 10), (10, 20)]
+
+
+def _slices_in_a_child():
+    seen = []
+    threads.split_rows(lambda start, stop: seen.append((start, stop)), 20)
+    return sorted(seen)
