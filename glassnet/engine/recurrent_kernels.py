@@ -10,8 +10,9 @@ layers/recurrent/ is the reference and the fallback, and the tests check that bo
 Compiled on first use (and cached on disk), like engine/kernels.py, which decides whether
 kernels are used at all.
 
-The sequence kernels (``lstm_sequence_*``, ``gru_sequence_*``) go further: one call runs every
-step of an LSTM or GRU (reset_after) over a slice of the batch's rows, the step's matrix product
+The sequence kernels (``lstm_sequence_*``, ``gru_sequence_*``, ``rnn_sequence_*``) go further:
+one call runs every step of an LSTM, a GRU (reset_after) or a SimpleRNN (tanh) over a slice of
+the batch's rows, the step's matrix product
 included (NumPy's own OpenBLAS, called without the GIL: engine/blas.py), so that two slices run
 side by side on two cores (engine/threads.split_rows). In float32 their tanh is a rational
 approximation that LLVM vectorises (absolute error under 3e-7, against NumPy's tanh); in float64
@@ -29,7 +30,8 @@ ONE = np.float32(1.0)
 
 _compiled: dict = {}
 
-SEQUENCE_KERNELS = ("lstm_sequence_forward", "lstm_sequence_backward", "gru_sequence_forward", "gru_sequence_backward")
+SEQUENCE_KERNELS = ("lstm_sequence_forward", "lstm_sequence_backward", "gru_sequence_forward", "gru_sequence_backward",
+                    "rnn_sequence_forward", "rnn_sequence_backward")
 
 # Eigen's rational approximation of tanh for float32 (x times a polynomial of degree 6 in x^2
 # over one of degree 3, on x clamped to where tanh rounds to +-1 in float32).
@@ -429,5 +431,84 @@ def _compile_sequences(numba) -> dict:
                 for j in range(units):
                     dh[n, j] += d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
 
+    @jit
+    def rnn_sequence_forward(inputs_and_states, kernel, recurrent_kernel, bias, z, step_mask, keep, h_in, start, stop):
+        """Every step of a SimpleRNN with tanh for the rows start:stop: h_t = tanh(x_t W + h_in U
+        + b), written into inputs_and_states (T + 1, N, F + u) beside x_t; z (N, u) is scratch;
+        step_mask, keep and h_in as in lstm_sequence_forward."""
+        steps, batch, stride = inputs_and_states.shape
+        steps -= 1
+        units = z.shape[1]
+        features, size = stride - units, z.itemsize
+        masked, dropped = step_mask.shape[0] > 0, keep.shape[0] > 0
+        rows, z_address = stop - start, z.ctypes.data + start * units * size
+        for t in range(steps):
+            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+            gemm(z, False, rows, units, features, x_address, stride, kernel.ctypes.data, units, 0, z_address, units)
+            if dropped:
+                for n in range(start, stop):
+                    for j in range(units):
+                        h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
+                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+            else:
+                h_address, h_stride = x_address + features * size, stride
+            gemm(z, False, rows, units, units, h_address, h_stride, recurrent_kernel.ctypes.data, units, 1, z_address, units)
+            for n in range(start, stop):
+                if masked and not step_mask[t, n]:
+                    for j in range(units):
+                        inputs_and_states[t + 1, n, features + j] = inputs_and_states[t, n, features + j]
+                    continue
+                for j in range(units):
+                    inputs_and_states[t + 1, n, features + j] = tanh(z[n, j] + bias[j])
+
+    @jit
+    def rnn_sequence_backward(d_sequence, dh, inputs_and_states, kernel_t, recurrent_kernel_t, d_z, step_mask, keep,
+                              h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, bias_share, start, stop):
+        """Backpropagation through every step of a SimpleRNN with tanh, last first, for the rows
+        start:stop: dz_t = dh (1 - h_t^2), dL/dh_{t-1} = dz_t U^T. kernel_t (u, F) and
+        recurrent_kernel_t (u, u) are W^T and U^T; d_z (N, u) is scratch; the rows' shares of
+        the gradients are added up step by step as in gru_sequence_backward; the other
+        arguments as in lstm_sequence_backward."""
+        steps, batch, stride = inputs_and_states.shape
+        steps -= 1
+        units = d_z.shape[1]
+        features, size = stride - units, d_z.itemsize
+        given, masked, dropped = d_sequence.shape[0] > 0, step_mask.shape[0] > 0, keep.shape[0] > 0
+        rows, z_address = stop - start, d_z.ctypes.data + start * units * size
+        for t in range(steps - 1, -1, -1):
+            for n in range(start, stop):
+                if given:
+                    for j in range(units):
+                        dh[n, j] += d_sequence[n, t, j]
+                if masked and not step_mask[t, n]:
+                    for j in range(units):
+                        d_z[n, j] = 0
+                    continue
+                for j in range(units):
+                    h = inputs_and_states[t + 1, n, features + j]
+                    d_z[n, j] = dh[n, j] * (one - h * h)
+                    bias_share[j] += d_z[n, j]
+            gemm(d_h_in, False, rows, units, units, z_address, units, recurrent_kernel_t.ctypes.data, units, 0,
+                 d_h_in.ctypes.data + start * units * size, units)
+            if d_x.shape[0] > 0:
+                position = steps - 1 - t if backwards else t
+                gemm(d_x, False, rows, features, units, z_address, units, kernel_t.ctypes.data, features, 0,
+                     d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
+            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+            gemm(kernel_share, True, features, units, rows, x_address, stride, z_address, units, 1,
+                 kernel_share.ctypes.data, units)
+            if dropped:
+                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+            else:
+                h_address, h_stride = x_address + features * size, stride
+            gemm(recurrent_share, True, units, units, rows, h_address, h_stride, z_address, units, 1,
+                 recurrent_share.ctypes.data, units)
+            for n in range(start, stop):
+                if masked and not step_mask[t, n]:
+                    continue
+                for j in range(units):
+                    dh[n, j] = d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+
     return {"lstm_sequence_forward": lstm_sequence_forward, "lstm_sequence_backward": lstm_sequence_backward,
-            "gru_sequence_forward": gru_sequence_forward, "gru_sequence_backward": gru_sequence_backward}
+            "gru_sequence_forward": gru_sequence_forward, "gru_sequence_backward": gru_sequence_backward,
+            "rnn_sequence_forward": rnn_sequence_forward, "rnn_sequence_backward": rnn_sequence_backward}

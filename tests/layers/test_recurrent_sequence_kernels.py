@@ -1,4 +1,4 @@
-"""The LSTM's and GRU's whole-sequence kernels (engine/recurrent_kernels.py: every step in one
+"""The LSTM's, GRU's and SimpleRNN's whole-sequence kernels (engine/recurrent_kernels.py: every step in one
 call, the batch's slices side by side, OpenBLAS called from numba) against the step-by-step
 NumPy code,
 which the finite-difference and Keras tests in test_recurrent.py pin down. The thread helpers
@@ -13,7 +13,7 @@ from glassnet.engine import recurrent_kernels, threads
 from tests.kernel_settings import fused_kernels
 
 requires_sequence_kernels = pytest.mark.skipif(
-    recurrent_kernels.get("lstm_sequence_forward") is None or recurrent_kernels.get("gru_sequence_forward") is None,
+    any(recurrent_kernels.get(name) is None for name in recurrent_kernels.SEQUENCE_KERNELS),
     reason="no sequence kernels here: fused kernels are off (GLASSNET_FUSED_KERNELS=0), numba is missing, or "
            "NumPy's BLAS is not an ILP64 OpenBLAS; the step-by-step NumPy code runs instead")
 
@@ -36,7 +36,7 @@ SETTINGS = {
 def _run(settings: dict, dtype, batch: int, fused: bool, kind: str = "LSTM"):
     settings = dict(settings)
     masked, initial = settings.pop("masked", False), settings.pop("initial_state", False)
-    state_count = 2 if kind == "LSTM" else 1
+    state_count = 2 if kind == "LSTM" else 1   # GRU, SimpleRNN: h only
     rng = np.random.default_rng(7)
     x = rng.standard_normal((batch, 13, 5)).astype(dtype)
     mask = rng.random((batch, 13)) > 0.3 if masked else None
@@ -58,7 +58,7 @@ def _run(settings: dict, dtype, batch: int, fused: bool, kind: str = "LSTM"):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("batch", [37, 5])   # two unequal slices; one slice
 @pytest.mark.parametrize("name", list(SETTINGS))
-@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
 def test_sequence_kernels_agree_with_the_numpy_steps(kind, name, batch, dtype, monkeypatch):
     calls = []
     split = threads.split_rows
@@ -74,7 +74,7 @@ def test_sequence_kernels_agree_with_the_numpy_steps(kind, name, batch, dtype, m
 
 
 @requires_sequence_kernels
-@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
 def test_three_slices_give_the_numbers_of_this_machines_slices(kind, monkeypatch):
     """Three slices (as on a 3-core machine) against as many as this machine has: the same
     states and gradients."""
@@ -97,7 +97,8 @@ def test_training_is_repeatable():
     def fitted():
         keras.utils.set_random_seed(0)
         model = keras.Sequential([keras.Input((20,), dtype="int32"), layers.Embedding(50, 8),
-                                  layers.LSTM(16, return_sequences=True), layers.GRU(8),
+                                  layers.LSTM(16, return_sequences=True), layers.SimpleRNN(8, return_sequences=True),
+                                  layers.GRU(8),
                                   layers.Dense(1, activation="sigmoid")])
         model.compile(optimizer="adam", loss="binary_crossentropy")
         model.fit(x, y, batch_size=32, epochs=2, verbose=0)
@@ -109,9 +110,11 @@ def test_training_is_repeatable():
 
 @requires_sequence_kernels
 @pytest.mark.parametrize("layer", [layers.GRU(4, reset_after=False), layers.LSTM(4, activation="relu"),
-                                   layers.GRU(4, recurrent_activation="hard_sigmoid")], ids=repr)
+                                   layers.GRU(4, recurrent_activation="hard_sigmoid"),
+                                   layers.SimpleRNN(4, activation="relu")], ids=repr)
 def test_other_gates_run_step_by_step(layer, monkeypatch):
-    """Only the default gates (sigmoid, tanh; GRU with reset_after) have sequence kernels."""
+    """Only the default gates (sigmoid, tanh; GRU with reset_after; SimpleRNN with tanh) have
+    sequence kernels."""
     calls = []
     monkeypatch.setattr(threads, "split_rows", lambda work, rows: calls.append(rows))
     layer(np.ones((3, 4, 2), np.float32))

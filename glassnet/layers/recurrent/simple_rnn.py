@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .base import Recurrent
+import numpy as np
+
+from ... import activations as activations_module
+from ...engine import recurrent_kernels, threads
+from .base import Recurrent, kernel_mask, or_empty, split_with_shares
 
 
 class SimpleRNN(Recurrent):
@@ -21,6 +25,44 @@ class SimpleRNN(Recurrent):
 
     Backward at step t, from g = dL/dh_t: dz_t = g f'(z_t), dL/dh_{t-1} = dz_t U^T.
     """
+
+    def forward_sequence(self, inputs_and_states, history, h_in_all, step_mask, recurrent_keep):
+        """Every step in one kernel call per slice of the batch, the slices side by side
+        (engine/recurrent_kernels.py, engine/threads.py), for the default tanh."""
+        dtype = inputs_and_states.dtype
+        fused = type(self.activation) is activations_module.Tanh and dtype in (np.float32, np.float64)
+        forward = recurrent_kernels.get("rnn_sequence_forward") if fused else None
+        if forward is None:
+            return None
+        batch, u = inputs_and_states.shape[1], self.units
+        bias = self.bias.value if self.use_bias else np.zeros(u, dtype)
+        arguments = (inputs_and_states, self.kernel.value, self.recurrent_kernel.value, bias,
+                     self.scratch("z", (batch, u), dtype), kernel_mask(step_mask, h_in_all.shape[0], batch),
+                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
+        threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
+        return {"sequence": True, "h_in": h_in_all}
+
+    def backward_sequence(self, cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
+                          recurrent_keep, need_input_grad):
+        backward = recurrent_kernels.get("rnn_sequence_backward")
+        steps_and_one, batch, stride = inputs_and_states.shape
+        timesteps, dtype, u = steps_and_one - 1, inputs_and_states.dtype, self.units
+        features = stride - u
+        if d_sequence is not None:
+            d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
+        d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
+        arguments = (or_empty(d_sequence, 3, dtype), d_states[0], inputs_and_states,
+                     np.ascontiguousarray(self.kernel.value.T), np.ascontiguousarray(self.recurrent_kernel.value.T),
+                     self.scratch("d_z", (batch, u), dtype), kernel_mask(step_mask, timesteps, batch),
+                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype),
+                     self.scratch("d_h_in", (batch, u), dtype), or_empty(d_x, 3, dtype), self.go_backwards)
+        self.kernel.grad[...], self.recurrent_kernel.grad[...], bias = split_with_shares(
+            backward, arguments, batch, [(features, u), (u, u), (u,)], dtype)
+        if self.use_bias:
+            self.bias.grad[...] = bias
+        if d_x is not None and input_keep is not None:
+            d_x *= input_keep[:, None, :]
+        return d_x
 
     def begin(self, projected, history):
         return {"z": projected, "h": history[0]}
