@@ -25,6 +25,11 @@ the gradient then passes straight through that step to the one before.
 Dropout (training only): one mask over the features of ``x`` and one over those of ``h``,
 drawn once per batch and kept for every step, as Keras does. The layer draws from a random
 stream of its own (saved with the model).
+
+The above is the reference, in NumPy. With the default activations the layers run the same
+maths in compiled kernels instead (``forward_sequence``, ``backward_sequence``;
+engine/recurrent_kernels.py): the whole loop in one call per slice of the batch, the slices
+side by side on the cores, dx_t and the weights' gradients made inside the loop.
 """
 
 from __future__ import annotations
@@ -123,7 +128,9 @@ class Recurrent(Layer):
     """Base class of SimpleRNN, LSTM and GRU (see the module docstring).
 
     A subclass sets ``gate_count`` (kernel of shape (features, gate_count * units)) and
-    ``state_count``, and writes the cell: ``begin``, ``step`` and ``step_backward``.
+    ``state_count``, and writes the cell: ``begin``, ``step`` and ``step_backward`` (the
+    reference, step by step in NumPy); it may also run the whole loop in compiled kernels,
+    ``forward_sequence`` and ``backward_sequence``.
     """
 
     gate_count = 1
@@ -327,8 +334,8 @@ class Recurrent(Layer):
 
     def forward_sequence(self, inputs_and_states: np.ndarray, history: list, h_in_all: np.ndarray, step_mask,
                          recurrent_keep) -> dict | None:
-        """Runs every step in compiled kernels where the layer has them (LSTM): fills
-        ``history`` (h inside ``inputs_and_states``) and ``h_in_all`` as the steps would, and
+        """Runs every step in compiled kernels where the layer has them (LSTM, GRU, SimpleRNN):
+        fills ``history`` (h inside ``inputs_and_states``) and ``h_in_all`` as the steps would, and
         returns what its ``backward_sequence`` needs; None to have the steps run one by one."""
         return None
 
