@@ -1,4 +1,4 @@
-"""Fused kernels for the gates of an LSTM and a GRU step, compiled with numba.
+"""Compiled kernels (numba) for the recurrent layers: the gates of one step, and whole sequences.
 
 In NumPy an LSTM step's gates take some fifteen passes over (batch, 4 units) arrays, each a
 few microseconds of call overhead plus a pass over memory; the step's matrix product takes
@@ -12,11 +12,12 @@ kernels are used at all.
 
 The sequence kernels (``lstm_sequence_*``, ``gru_sequence_*``, ``rnn_sequence_*``) go further:
 one call runs every step of an LSTM, a GRU (reset_after) or a SimpleRNN (tanh) over a slice of
-the batch's rows, the step's matrix product
-included (NumPy's own OpenBLAS, called without the GIL: engine/blas.py), so that two slices run
-side by side on two cores (engine/threads.split_rows). In float32 their tanh is a rational
-approximation that LLVM vectorises (absolute error under 3e-7, against NumPy's tanh); in float64
-it is math.tanh, so that gradient checks see the exact function.
+the batch's rows, the step's matrix products included (NumPy's own OpenBLAS, called without the
+GIL: engine/blas.py), so that two slices run side by side on two cores
+(engine/threads.split_rows). In float32 their tanh is a rational approximation that LLVM
+vectorises (absolute error under 3e-7, against NumPy's tanh); in float64 it is math.tanh, so
+that gradient checks see the exact function. Where the sequence kernels exist the per-step gate
+kernels are not used; those stay for a NumPy whose BLAS the sequence kernels cannot call.
 """
 
 from __future__ import annotations
