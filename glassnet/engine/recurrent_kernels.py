@@ -211,14 +211,15 @@ def _compile_sequences(numba) -> dict:
             return p / q
         return rational
 
+    # Every array a kernel takes is C-contiguous and of one float type (the products read them
+    # by address).
     @jit
     def lstm_sequence_forward(inputs_and_states, kernels, bias, scale, shift, c, gates, tanh_c, z, step_mask, keep,
                               h_in, start, stop):
         """Every step of an LSTM for the batch's rows start:stop (LSTM's docstring has the maths).
 
-        inputs_and_states (T + 1, N, F + u): x_t and h_{t-1} side by side, so that one product
-        with kernels = [W; U] (F + u, 4u) gives x_t W + h_{t-1} U; h_t is written in. c (T + 1,
-        N, u) is written; gates (T, N, 4u) and tanh_c (T, N, u) are kept for backward; z (N, 4u)
+        inputs_and_states (T + 1, N, F + u): x_t and h_{t-1} side by side; h_t is written in.
+        kernels = [W; U], (F + u, 4u). c (T + 1, N, u) is written; gates (T, N, 4u) and tanh_c (T, N, u) are kept for backward; z (N, 4u)
         is scratch. A gate's activation is shift + scale tanh(scale a): scale 1/2 and shift 1/2
         give the sigmoid, 1 and 0 tanh. step_mask (T, N) and keep (N, u) (recurrent dropout:
         h_in (T, N, u) then receives h_{t-1} keep, which meets U) are empty when not used; a

@@ -136,3 +136,23 @@ def test_step_kernels_where_numpys_blas_cannot_be_called_agree_too(kind, monkeyp
     assert calls == []
     for got, expected in zip(stepped, _run(settings, np.float32, 37, fused=False, kind=kind)):
         np.testing.assert_allclose(got, expected, rtol=0, atol=TOLERANCE[np.float32] * max(1.0, np.abs(expected).max()))
+
+
+@requires_sequence_kernels
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
+def test_float64_input_to_float32_weights(kind):
+    """A float32 layer called on float64 arrays computes in float64 (NumPy's promotion): the
+    kernels get float64 copies of the weights, never float32 memory read as float64."""
+    x = np.random.default_rng(0).standard_normal((4, 6, 3))
+    results = []
+    for fused in (True, False):
+        with fused_kernels(fused):
+            utils.set_random_seed(5)
+            layer = getattr(layers, kind)(5, return_sequences=True)
+            layer.build(x.shape)
+            y = layer.forward(x, training=True)
+            d_x = layer.backward(np.ones_like(y))
+            results.append([y, d_x] + [p.grad.copy() for p in layer.weights])
+    assert results[0][0].dtype == np.float64
+    for got, expected in zip(*results):
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)

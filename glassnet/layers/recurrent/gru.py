@@ -74,12 +74,13 @@ class GRU(Recurrent):
             return None
         _, batch, _ = inputs_and_states.shape
         timesteps, dtype, u = h_in_all.shape[0], inputs_and_states.dtype, self.units
-        bias = self.bias.value if self.use_bias else np.zeros((2, 3 * u), dtype)
-        cache = {"sequence": True, "h_in": h_in_all, "bias": bias,
+        bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros((2, 3 * u), dtype)
+        cache = {"sequence": True, "h_in": h_in_all,
                  "gates": self.scratch("gates", (timesteps, batch, 2 * u), dtype),
                  "n": self.scratch("n", (timesteps, batch, u), dtype),
                  "inner": self.scratch("inner", (timesteps, batch, u), dtype)}
-        arguments = (inputs_and_states, self.kernel.value, self.recurrent_kernel.value, bias[0], bias[1],
+        arguments = (inputs_and_states, self.kernel.value.astype(dtype, copy=False),   # (float64 input: float64 maths)
+                     self.recurrent_kernel.value.astype(dtype, copy=False), bias[0], bias[1],
                      cache["gates"], cache["n"], cache["inner"], self.scratch("a", (batch, 3 * u), dtype),
                      self.scratch("squashed", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
                      or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
@@ -95,8 +96,8 @@ class GRU(Recurrent):
             d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
         d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
         arguments = (or_empty(d_sequence, 3, dtype), d_states[0], cache["gates"], cache["n"], cache["inner"],
-                     inputs_and_states, np.ascontiguousarray(self.kernel.value.T),
-                     np.ascontiguousarray(self.recurrent_kernel.value.T), self.scratch("d_a", (batch, 3 * u), dtype),
+                     inputs_and_states, np.ascontiguousarray(self.kernel.value.T, dtype),
+                     np.ascontiguousarray(self.recurrent_kernel.value.T, dtype), self.scratch("d_a", (batch, 3 * u), dtype),
                      self.scratch("d_inner", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
                      or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype),
                      self.scratch("d_h_in", (batch, u), dtype), or_empty(d_x, 3, dtype), self.go_backwards)

@@ -35,8 +35,9 @@ class SimpleRNN(Recurrent):
         if forward is None:
             return None
         batch, u = inputs_and_states.shape[1], self.units
-        bias = self.bias.value if self.use_bias else np.zeros(u, dtype)
-        arguments = (inputs_and_states, self.kernel.value, self.recurrent_kernel.value, bias,
+        bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros(u, dtype)
+        arguments = (inputs_and_states, self.kernel.value.astype(dtype, copy=False),   # (float64 input: float64 maths)
+                     self.recurrent_kernel.value.astype(dtype, copy=False), bias,
                      self.scratch("z", (batch, u), dtype), kernel_mask(step_mask, h_in_all.shape[0], batch),
                      or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
         threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
@@ -52,7 +53,7 @@ class SimpleRNN(Recurrent):
             d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
         d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
         arguments = (or_empty(d_sequence, 3, dtype), d_states[0], inputs_and_states,
-                     np.ascontiguousarray(self.kernel.value.T), np.ascontiguousarray(self.recurrent_kernel.value.T),
+                     np.ascontiguousarray(self.kernel.value.T, dtype), np.ascontiguousarray(self.recurrent_kernel.value.T, dtype),
                      self.scratch("d_z", (batch, u), dtype), kernel_mask(step_mask, timesteps, batch),
                      or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype),
                      self.scratch("d_h_in", (batch, u), dtype), or_empty(d_x, 3, dtype), self.go_backwards)
