@@ -79,8 +79,8 @@ class GRU(Recurrent):
                  "gates": self.scratch("gates", (timesteps, batch, 2 * u), dtype),
                  "n": self.scratch("n", (timesteps, batch, u), dtype),
                  "inner": self.scratch("inner", (timesteps, batch, u), dtype)}
-        arguments = (inputs_and_states, self.kernel.value.astype(dtype, copy=False),   # (float64 input: float64 maths)
-                     self.recurrent_kernel.value.astype(dtype, copy=False), bias[0], bias[1],
+        arguments = (inputs_and_states, np.ascontiguousarray(self.kernel.value, dtype),   # (float64 input: float64 maths)
+                     np.ascontiguousarray(self.recurrent_kernel.value, dtype), bias[0], bias[1],
                      cache["gates"], cache["n"], cache["inner"], self.scratch("a", (batch, 3 * u), dtype),
                      self.scratch("squashed", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
                      or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))

@@ -36,8 +36,8 @@ class SimpleRNN(Recurrent):
             return None
         batch, u = inputs_and_states.shape[1], self.units
         bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros(u, dtype)
-        arguments = (inputs_and_states, self.kernel.value.astype(dtype, copy=False),   # (float64 input: float64 maths)
-                     self.recurrent_kernel.value.astype(dtype, copy=False), bias,
+        arguments = (inputs_and_states, np.ascontiguousarray(self.kernel.value, dtype),   # (float64 input: float64 maths)
+                     np.ascontiguousarray(self.recurrent_kernel.value, dtype), bias,
                      self.scratch("z", (batch, u), dtype), kernel_mask(step_mask, h_in_all.shape[0], batch),
                      or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
         threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
