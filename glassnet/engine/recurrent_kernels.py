@@ -212,37 +212,95 @@ def _compile_sequences(numba) -> dict:
         return rational
 
     # Every array a kernel takes is C-contiguous and of one float type (the products read them
-    # by address).
-    @jit
-    def lstm_sequence_forward(inputs_and_states, kernels, bias, scale, shift, c, gates, tanh_c, z, step_mask, keep,
-                              h_in, start, stop):
-        """Every step of an LSTM for the batch's rows start:stop (LSTM's docstring has the maths).
+    # by address). The three cells share the arguments at the end of their signatures:
+    #   forward:  inputs_and_states, kernel, recurrent_kernel, step_mask, keep, h_in, start, stop
+    #   backward: d_sequence, dh, inputs_and_states, kernel_t, recurrent_kernel_t, step_mask, keep,
+    #             h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, bias_share, start, stop
+    # inputs_and_states (T + 1, N, F + u) holds x_t and h_{t-1} side by side; forward writes h_t
+    # in. kernel W (F, width), recurrent_kernel U (u, width); kernel_t and recurrent_kernel_t are
+    # their transposes (OpenBLAS multiplies by a B stored transposed at half the speed).
+    # step_mask (T, N) and keep (N, u) (recurrent dropout: h_in (T, N, u) then receives
+    # h_{t-1} keep, the h that meets U) are empty when not used; a masked-off row keeps its
+    # states, passes dh (and dc) through backward and gets zero gradients. d_sequence (N, T, u)
+    # is dL/dh_t from the output (empty when only the last h is returned); dh (N, u) is
+    # dL/dh_T, made dL/dh_0 in place; d_x (N, T, F), unless empty, receives dL/dx in the
+    # input's time order (reversed when ``backwards``); d_h_in (N, u) is scratch. Each slice of
+    # rows adds its share of dW, dU and db step by step, while the step's gradients are in the
+    # cache.
 
-        inputs_and_states (T + 1, N, F + u): x_t and h_{t-1} side by side; h_t is written in.
-        kernels = [W; U], (F + u, 4u). c (T + 1, N, u) is written; gates (T, N, 4u) and tanh_c (T, N, u) are kept for backward; z (N, 4u)
-        is scratch. A gate's activation is shift + scale tanh(scale a): scale 1/2 and shift 1/2
-        give the sigmoid, 1 and 0 tanh. step_mask (T, N) and keep (N, u) (recurrent dropout:
-        h_in (T, N, u) then receives h_{t-1} keep, which meets U) are empty when not used; a
-        masked-off row keeps its states."""
+    @jit
+    def input_and_recurrent_products(t, start, stop, inputs_and_states, kernel, recurrent_kernel, keep, h_in, a,
+                                     inner, together):
+        """For the rows start:stop at step t: a = x_t W and inner = h_in_t U (or a += h_in_t U
+        when ``together``), first filling h_in_t = h_{t-1} keep under recurrent dropout."""
+        batch, stride = inputs_and_states.shape[1], inputs_and_states.shape[2]
+        units, width = recurrent_kernel.shape
+        features, size, rows = stride - units, a.itemsize, stop - start
+        x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+        gemm(a, False, rows, width, features, x_address, stride, kernel.ctypes.data, width, 0,
+             a.ctypes.data + start * width * size, width)
+        if keep.shape[0] > 0:
+            for n in range(start, stop):
+                for j in range(units):
+                    h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
+            h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+        else:
+            h_address, h_stride = x_address + features * size, stride
+        target = a if together else inner
+        gemm(target, False, rows, width, units, h_address, h_stride, recurrent_kernel.ctypes.data, width,
+             1 if together else 0, target.ctypes.data + start * width * size, width)
+
+    @jit
+    def step_gradients(t, start, stop, d_input, d_recurrent, dh, inputs_and_states, kernel_t, recurrent_kernel_t,
+                       step_mask, keep, h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, dh_direct):
+        """From the step's gradients of x_t W (d_input) and of h_in_t U (d_recurrent), (N,
+        width), for the rows start:stop: d_x_t = d_input W^T; kernel_share += x_t^T d_input;
+        recurrent_share += h_in_t^T d_recurrent; and dh = d_recurrent U^T (times keep), added to
+        what dh holds when ``dh_direct`` (a GRU's share that bypasses U), else in its place.
+        Masked-off rows keep dh."""
+        steps, batch, stride = d_x.shape[1], inputs_and_states.shape[1], inputs_and_states.shape[2]
+        width, units = recurrent_kernel_t.shape
+        features, size, rows = stride - units, d_input.itemsize, stop - start
+        input_address = d_input.ctypes.data + start * width * size
+        recurrent_address = d_recurrent.ctypes.data + start * width * size
+        if d_x.shape[0] > 0:
+            position = steps - 1 - t if backwards else t
+            gemm(d_x, False, rows, features, width, input_address, width, kernel_t.ctypes.data, features, 0,
+                 d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
+        x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
+        gemm(kernel_share, True, features, width, rows, x_address, stride, input_address, width, 1,
+             kernel_share.ctypes.data, width)
+        dropped = keep.shape[0] > 0
+        if dropped:
+            h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
+        else:
+            h_address, h_stride = x_address + features * size, stride
+        gemm(recurrent_share, True, units, width, rows, h_address, h_stride, recurrent_address, width, 1,
+             recurrent_share.ctypes.data, width)
+        gemm(d_h_in, False, rows, units, width, recurrent_address, width, recurrent_kernel_t.ctypes.data, units, 0,
+             d_h_in.ctypes.data + start * units * size, units)
+        masked = step_mask.shape[0] > 0
+        for n in range(start, stop):
+            if masked and not step_mask[t, n]:
+                continue
+            for j in range(units):
+                through_u = d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+                dh[n, j] = dh[n, j] + through_u if dh_direct else through_u
+
+    @jit
+    def lstm_sequence_forward(bias, scale, shift, c, gates, tanh_c, z, inputs_and_states, kernel, recurrent_kernel,
+                              step_mask, keep, h_in, start, stop):
+        """Every step of an LSTM for the batch's rows start:stop (LSTM's docstring has the maths).
+        c (T + 1, N, u) is written; gates (T, N, 4u) and tanh_c (T, N, u) are kept for backward;
+        z (N, 4u) is scratch. A gate's activation is shift + scale tanh(scale a): scale 1/2 and
+        shift 1/2 give the sigmoid, 1 and 0 tanh. The other arguments: see above."""
         steps, batch, width = gates.shape
         units = width // 4
-        stride = inputs_and_states.shape[2]
-        features, size = stride - units, gates.itemsize
-        masked, dropped = step_mask.shape[0] > 0, keep.shape[0] > 0
-        rows, z_address = stop - start, z.ctypes.data + start * width * size
+        features = inputs_and_states.shape[2] - units
+        masked = step_mask.shape[0] > 0
         for t in range(steps):
-            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
-            # x_t W, then + h_in U (two products: faster than one of [x_t h_in] [W; U] in OpenBLAS)
-            gemm(z, False, rows, width, features, x_address, stride, kernels.ctypes.data, width, 0, z_address, width)
-            if dropped:
-                for n in range(start, stop):
-                    for j in range(units):
-                        h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
-                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
-            else:
-                h_address, h_stride = x_address + features * size, stride
-            gemm(z, False, rows, width, units, h_address, h_stride, kernels.ctypes.data + features * width * size, width,
-                 1, z_address, width)
+            input_and_recurrent_products(t, start, stop, inputs_and_states, kernel, recurrent_kernel, keep, h_in, z, z,
+                                         True)
             for n in range(start, stop):
                 for k in range(width):
                     gates[t, n, k] = shift[k] + scale[k] * tanh((z[n, k] + bias[k]) * scale[k])
@@ -258,29 +316,16 @@ def _compile_sequences(numba) -> dict:
                         inputs_and_states[t + 1, n, features + j] = inputs_and_states[t, n, features + j]
 
     @jit
-    def lstm_sequence_backward(d_sequence, dh, dc, gates, tanh_c, c, d_z, kernels_t, step_mask, keep, d_h_in, d_x,
-                               backwards, inputs_and_states, h_in, weight_share, bias_share, start, stop):
-        """Backpropagation through every step, last first, for the rows start:stop.
-
-        d_sequence (N, T, u): dL/dh_t from the output (empty when only the last h is
-        returned); dh and dc (N, u): dL/dh_T and dL/dc_T, made dL/dh_0 and dL/dc_0 in place.
-        d_z (N, 4u) receives each step's gradients of the gates' pre-activations in turn; unless
-        it is empty, d_x (N, T, F) receives d_z_t W^T, in the input's time order (reversed
-        when ``backwards``).
-        kernels_t = [W; U]^T, (4u, F + u) (OpenBLAS multiplies by a B stored transposed at half
-        the speed); d_h_in (N, u) is scratch.
-
-        The rows' share of the weights' gradients is added up step by step, while d_z_t is in
-        the cache: weight_share (F + u, 4u) += [x_t h_in_t]^T d_z_t, from inputs_and_states
-        (forward's) or, with recurrent dropout, x_t from there and h_in (T, N, u); bias_share
-        (4u) += the column sums of d_z_t. A masked-off row passes dh and dc through and gets zero
-        gradients."""
+    def lstm_sequence_backward(dc, gates, tanh_c, c, d_z, d_sequence, dh, inputs_and_states, kernel_t,
+                               recurrent_kernel_t, step_mask, keep, h_in, d_h_in, d_x, backwards, kernel_share,
+                               recurrent_share, bias_share, start, stop):
+        """Backpropagation through every step of an LSTM, last first, for the rows start:stop.
+        dc (N, u): dL/dc_T, made dL/dc_0 in place, as dh; d_z (N, 4u) receives each step's
+        gradients of the gates' pre-activations in turn (both x_t W's and h_in U's). The other
+        arguments: see above."""
         steps, batch, width = gates.shape
         units = width // 4
-        stride, size = kernels_t.shape[1], d_z.itemsize
-        features = stride - units
-        given, masked, dropped = d_sequence.shape[0] > 0, step_mask.shape[0] > 0, keep.shape[0] > 0
-        rows = stop - start
+        given, masked = d_sequence.shape[0] > 0, step_mask.shape[0] > 0
         for t in range(steps - 1, -1, -1):
             for n in range(start, stop):
                 if given:
@@ -305,57 +350,24 @@ def _compile_sequences(numba) -> dict:
                     d_z[n, 2 * units + j] = dc[n, j] * gates[t, n, j] * (one - g * g)
                 for j in range(units):
                     dc[n, j] *= gates[t, n, units + j]
-            d_z_address = d_z.ctypes.data + start * width * size
-            for n in range(start, stop):
                 for k in range(width):
                     bias_share[k] += d_z[n, k]
-            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
-            if dropped:
-                gemm(weight_share, True, features, width, rows, x_address, stride, d_z_address, width, 1,
-                     weight_share.ctypes.data, width)
-                gemm(weight_share, True, units, width, rows, h_in.ctypes.data + (t * batch + start) * units * size,
-                     units, d_z_address, width, 1, weight_share.ctypes.data + features * width * size, width)
-            else:
-                gemm(weight_share, True, stride, width, rows, x_address, stride, d_z_address, width, 1,
-                     weight_share.ctypes.data, width)
-            gemm(d_h_in, False, rows, units, width, d_z_address, width, kernels_t.ctypes.data + features * size, stride, 0,
-                 d_h_in.ctypes.data + start * units * size, units)
-            if d_x.shape[0] > 0:
-                position = steps - 1 - t if backwards else t
-                gemm(d_x, False, rows, features, width, d_z_address, width, kernels_t.ctypes.data, stride, 0,
-                     d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
-            for n in range(start, stop):
-                if masked and not step_mask[t, n]:
-                    continue
-                for j in range(units):
-                    dh[n, j] = d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+            step_gradients(t, start, stop, d_z, d_z, dh, inputs_and_states, kernel_t, recurrent_kernel_t, step_mask,
+                           keep, h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, False)
 
     @jit
-    def gru_sequence_forward(inputs_and_states, kernel, recurrent_kernel, input_bias, recurrent_bias, gates, candidate,
-                             inner_h, a, inner, step_mask, keep, h_in, start, stop):
+    def gru_sequence_forward(input_bias, recurrent_bias, gates, candidate, inner_h, a, inner, inputs_and_states, kernel,
+                             recurrent_kernel, step_mask, keep, h_in, start, stop):
         """Every step of a GRU (reset_after) for the batch's rows start:stop (GRU's docstring has
-        the maths). inputs_and_states (T + 1, N, F + u) holds x_t and h_{t-1} side by side; h_t
-        is written in. gates (T, N, 2u) = [z r], candidate (T, N, u) = n_t and inner_h (T, N, u)
+        the maths). gates (T, N, 2u) = [z r], candidate (T, N, u) = n_t and inner_h (T, N, u)
         = h_in U_h + b'_h are kept for backward; a and inner (N, 3u) are scratch for x_t W and
-        h_in U. step_mask, keep and h_in as in lstm_sequence_forward."""
+        h_in U. The other arguments: see above."""
         steps, batch, units = candidate.shape
-        width, stride = 3 * units, inputs_and_states.shape[2]
-        features, size = stride - units, candidate.itemsize
-        masked, dropped = step_mask.shape[0] > 0, keep.shape[0] > 0
-        rows = stop - start
-        a_address, inner_address = a.ctypes.data + start * width * size, inner.ctypes.data + start * width * size
+        features = inputs_and_states.shape[2] - units
+        masked = step_mask.shape[0] > 0
         for t in range(steps):
-            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
-            gemm(a, False, rows, width, features, x_address, stride, kernel.ctypes.data, width, 0, a_address, width)
-            if dropped:
-                for n in range(start, stop):
-                    for j in range(units):
-                        h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
-                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
-            else:
-                h_address, h_stride = x_address + features * size, stride
-            gemm(inner, False, rows, width, units, h_address, h_stride, recurrent_kernel.ctypes.data, width, 0,
-                 inner_address, width)
+            input_and_recurrent_products(t, start, stop, inputs_and_states, kernel, recurrent_kernel, keep, h_in, a,
+                                         inner, False)
             for n in range(start, stop):
                 for k in range(2 * units):
                     gates[t, n, k] = half + half * tanh(half * (a[n, k] + input_bias[k] + inner[n, k] + recurrent_bias[k]))
@@ -371,22 +383,16 @@ def _compile_sequences(numba) -> dict:
                         inputs_and_states[t + 1, n, features + j] = inputs_and_states[t, n, features + j]
 
     @jit
-    def gru_sequence_backward(d_sequence, dh, gates, candidate, inner_h, inputs_and_states, kernel_t, recurrent_kernel_t,
-                              d_a, d_inner, step_mask, keep, h_in, d_h_in, d_x, backwards, kernel_share,
+    def gru_sequence_backward(gates, candidate, inner_h, d_a, d_inner, d_sequence, dh, inputs_and_states, kernel_t,
+                              recurrent_kernel_t, step_mask, keep, h_in, d_h_in, d_x, backwards, kernel_share,
                               recurrent_share, bias_share, start, stop):
         """Backpropagation through every step of a GRU (reset_after), last first, for the rows
-        start:stop. dh (N, u): dL/dh_T, made dL/dh_0 in place; d_a and d_inner (N, 3u) receive
-        each step's gradients of x_t W and of h_in U; kernel_t (3u, F) and recurrent_kernel_t
-        (3u, u) are W^T and U^T. The rows' shares of the gradients are added up step by step:
-        kernel_share (F, 3u) += x_t^T d_a, recurrent_share (u, 3u) += h_in_t^T d_inner,
-        bias_share (2, 3u) += their column sums. d_sequence, d_x, step_mask, keep, h_in and
-        d_h_in as in lstm_sequence_backward."""
+        start:stop. d_a and d_inner (N, 3u) receive each step's gradients of x_t W and of h_in
+        U; bias_share (2, 3u) gets their column sums. The other arguments: see above."""
         steps, batch, units = candidate.shape
-        width, stride = 3 * units, inputs_and_states.shape[2]
-        features, size = stride - units, candidate.itemsize
-        given, masked, dropped = d_sequence.shape[0] > 0, step_mask.shape[0] > 0, keep.shape[0] > 0
-        rows = stop - start
-        a_address, inner_address = d_a.ctypes.data + start * width * size, d_inner.ctypes.data + start * width * size
+        width = 3 * units
+        features = inputs_and_states.shape[2] - units
+        given, masked = d_sequence.shape[0] > 0, step_mask.shape[0] > 0
         for t in range(steps - 1, -1, -1):
             for n in range(start, stop):
                 if given:
@@ -412,49 +418,20 @@ def _compile_sequences(numba) -> dict:
                 for k in range(width):
                     bias_share[0, k] += d_a[n, k]
                     bias_share[1, k] += d_inner[n, k]
-            gemm(d_h_in, False, rows, units, width, inner_address, width, recurrent_kernel_t.ctypes.data, units, 0,
-                 d_h_in.ctypes.data + start * units * size, units)
-            if d_x.shape[0] > 0:
-                position = steps - 1 - t if backwards else t
-                gemm(d_x, False, rows, features, width, a_address, width, kernel_t.ctypes.data, features, 0,
-                     d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
-            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
-            gemm(kernel_share, True, features, width, rows, x_address, stride, a_address, width, 1,
-                 kernel_share.ctypes.data, width)
-            if dropped:
-                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
-            else:
-                h_address, h_stride = x_address + features * size, stride
-            gemm(recurrent_share, True, units, width, rows, h_address, h_stride, inner_address, width, 1,
-                 recurrent_share.ctypes.data, width)
-            for n in range(start, stop):
-                if masked and not step_mask[t, n]:
-                    continue
-                for j in range(units):
-                    dh[n, j] += d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+            step_gradients(t, start, stop, d_a, d_inner, dh, inputs_and_states, kernel_t, recurrent_kernel_t,
+                           step_mask, keep, h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, True)
 
     @jit
-    def rnn_sequence_forward(inputs_and_states, kernel, recurrent_kernel, bias, z, step_mask, keep, h_in, start, stop):
+    def rnn_sequence_forward(bias, z, inputs_and_states, kernel, recurrent_kernel, step_mask, keep, h_in, start, stop):
         """Every step of a SimpleRNN with tanh for the rows start:stop: h_t = tanh(x_t W + h_in U
-        + b), written into inputs_and_states (T + 1, N, F + u) beside x_t; z (N, u) is scratch;
-        step_mask, keep and h_in as in lstm_sequence_forward."""
-        steps, batch, stride = inputs_and_states.shape
-        steps -= 1
+        + b); z (N, u) is scratch. The other arguments: see above."""
+        steps = inputs_and_states.shape[0] - 1
         units = z.shape[1]
-        features, size = stride - units, z.itemsize
-        masked, dropped = step_mask.shape[0] > 0, keep.shape[0] > 0
-        rows, z_address = stop - start, z.ctypes.data + start * units * size
+        features = inputs_and_states.shape[2] - units
+        masked = step_mask.shape[0] > 0
         for t in range(steps):
-            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
-            gemm(z, False, rows, units, features, x_address, stride, kernel.ctypes.data, units, 0, z_address, units)
-            if dropped:
-                for n in range(start, stop):
-                    for j in range(units):
-                        h_in[t, n, j] = inputs_and_states[t, n, features + j] * keep[n, j]
-                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
-            else:
-                h_address, h_stride = x_address + features * size, stride
-            gemm(z, False, rows, units, units, h_address, h_stride, recurrent_kernel.ctypes.data, units, 1, z_address, units)
+            input_and_recurrent_products(t, start, stop, inputs_and_states, kernel, recurrent_kernel, keep, h_in, z, z,
+                                         True)
             for n in range(start, stop):
                 if masked and not step_mask[t, n]:
                     for j in range(units):
@@ -464,19 +441,15 @@ def _compile_sequences(numba) -> dict:
                     inputs_and_states[t + 1, n, features + j] = tanh(z[n, j] + bias[j])
 
     @jit
-    def rnn_sequence_backward(d_sequence, dh, inputs_and_states, kernel_t, recurrent_kernel_t, d_z, step_mask, keep,
+    def rnn_sequence_backward(d_z, d_sequence, dh, inputs_and_states, kernel_t, recurrent_kernel_t, step_mask, keep,
                               h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, bias_share, start, stop):
         """Backpropagation through every step of a SimpleRNN with tanh, last first, for the rows
-        start:stop: dz_t = dh (1 - h_t^2), dL/dh_{t-1} = dz_t U^T. kernel_t (u, F) and
-        recurrent_kernel_t (u, u) are W^T and U^T; d_z (N, u) is scratch; the rows' shares of
-        the gradients are added up step by step as in gru_sequence_backward; the other
-        arguments as in lstm_sequence_backward."""
-        steps, batch, stride = inputs_and_states.shape
-        steps -= 1
+        start:stop: dz_t = dh (1 - h_t^2), dL/dh_{t-1} = dz_t U^T; d_z (N, u) is scratch. The
+        other arguments: see above."""
+        steps = inputs_and_states.shape[0] - 1
         units = d_z.shape[1]
-        features, size = stride - units, d_z.itemsize
-        given, masked, dropped = d_sequence.shape[0] > 0, step_mask.shape[0] > 0, keep.shape[0] > 0
-        rows, z_address = stop - start, d_z.ctypes.data + start * units * size
+        features = inputs_and_states.shape[2] - units
+        given, masked = d_sequence.shape[0] > 0, step_mask.shape[0] > 0
         for t in range(steps - 1, -1, -1):
             for n in range(start, stop):
                 if given:
@@ -490,26 +463,8 @@ def _compile_sequences(numba) -> dict:
                     h = inputs_and_states[t + 1, n, features + j]
                     d_z[n, j] = dh[n, j] * (one - h * h)
                     bias_share[j] += d_z[n, j]
-            gemm(d_h_in, False, rows, units, units, z_address, units, recurrent_kernel_t.ctypes.data, units, 0,
-                 d_h_in.ctypes.data + start * units * size, units)
-            if d_x.shape[0] > 0:
-                position = steps - 1 - t if backwards else t
-                gemm(d_x, False, rows, features, units, z_address, units, kernel_t.ctypes.data, features, 0,
-                     d_x.ctypes.data + (start * steps + position) * features * size, steps * features)
-            x_address = inputs_and_states.ctypes.data + (t * batch + start) * stride * size
-            gemm(kernel_share, True, features, units, rows, x_address, stride, z_address, units, 1,
-                 kernel_share.ctypes.data, units)
-            if dropped:
-                h_address, h_stride = h_in.ctypes.data + (t * batch + start) * units * size, units
-            else:
-                h_address, h_stride = x_address + features * size, stride
-            gemm(recurrent_share, True, units, units, rows, h_address, h_stride, z_address, units, 1,
-                 recurrent_share.ctypes.data, units)
-            for n in range(start, stop):
-                if masked and not step_mask[t, n]:
-                    continue
-                for j in range(units):
-                    dh[n, j] = d_h_in[n, j] * keep[n, j] if dropped else d_h_in[n, j]
+            step_gradients(t, start, stop, d_z, d_z, dh, inputs_and_states, kernel_t, recurrent_kernel_t, step_mask,
+                           keep, h_in, d_h_in, d_x, backwards, kernel_share, recurrent_share, False)
 
     return {"lstm_sequence_forward": lstm_sequence_forward, "lstm_sequence_backward": lstm_sequence_backward,
             "gru_sequence_forward": gru_sequence_forward, "gru_sequence_backward": gru_sequence_backward,

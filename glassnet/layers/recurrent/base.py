@@ -99,29 +99,14 @@ def uses_fused_gates(layer) -> bool:
             and layer.kernel.value.dtype in (np.float32, np.float64))
 
 
-def or_empty(array, ndim: int, dtype) -> np.ndarray:
+def _or_empty(array, ndim: int, dtype) -> np.ndarray:
     """``array``, or an empty one of ``ndim`` dimensions: the sequence kernels' "not given"."""
     return np.empty((0,) * ndim, dtype) if array is None else array
 
 
-def kernel_mask(step_mask, timesteps: int, batch: int) -> np.ndarray:
+def _kernel_mask(step_mask, timesteps: int, batch: int) -> np.ndarray:
     """The (T, N) step mask a sequence kernel takes (empty for none)."""
     return np.empty((0, 0), bool) if step_mask is None else step_mask.reshape(timesteps, batch)
-
-
-def split_with_shares(kernel, arguments: tuple, batch: int, share_shapes: list, dtype) -> list:
-    """Runs ``kernel(*arguments, *shares, start, stop)`` over slices of the batch side by side
-    (engine/threads.py), each slice adding its gradients into shares of ``share_shapes`` of its
-    own; returns their sums, added in the slices' order so that a run is repeatable."""
-    shares = {}
-
-    def rows(start, stop):
-        own = [np.zeros(shape, dtype) for shape in share_shapes]
-        kernel(*arguments, *own, start, stop)
-        shares[start] = own
-    threads.split_rows(rows, batch)
-    in_order = [shares[start] for start in sorted(shares)]
-    return [np.add.reduce([own[i] for own in in_order]) for i in range(len(share_shapes))]
 
 
 class Recurrent(Layer):
@@ -338,6 +323,48 @@ class Recurrent(Layer):
         fills ``history`` (h inside ``inputs_and_states``) and ``h_in_all`` as the steps would, and
         returns what its ``backward_sequence`` needs; None to have the steps run one by one."""
         return None
+
+    def run_sequence_forward(self, kernel, cell_arguments: tuple, inputs_and_states, h_in_all, step_mask,
+                             recurrent_keep) -> None:
+        """Runs a forward sequence kernel (engine/recurrent_kernels.py) over slices of the batch
+        side by side: its cell's own arguments, then those every cell takes."""
+        dtype, batch = inputs_and_states.dtype, inputs_and_states.shape[1]
+        arguments = cell_arguments + (
+            inputs_and_states, np.ascontiguousarray(self.kernel.value, dtype),   # (float64 input: float64 maths)
+            np.ascontiguousarray(self.recurrent_kernel.value, dtype), _kernel_mask(step_mask, h_in_all.shape[0], batch),
+            _or_empty(recurrent_keep, 2, dtype), _or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
+        threads.split_rows(lambda start, stop: kernel(*arguments, start, stop), batch)
+
+    def run_sequence_backward(self, kernel, cell_arguments: tuple, dh, d_sequence, inputs_and_states, h_in_all,
+                              input_keep, step_mask, recurrent_keep, need_input_grad: bool):
+        """Runs a backward sequence kernel over slices of the batch side by side, each slice
+        adding up its own share of dW, dU and db; the shares are added in the slices' order, so
+        that a run is repeatable. Fills the weights' gradients and returns dL/dx (or None)."""
+        steps_and_one, batch, stride = inputs_and_states.shape
+        timesteps, dtype, features = steps_and_one - 1, inputs_and_states.dtype, stride - self.units
+        if d_sequence is not None:
+            d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
+        d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
+        arguments = cell_arguments + (
+            _or_empty(d_sequence, 3, dtype), dh, inputs_and_states, np.ascontiguousarray(self.kernel.value.T, dtype),
+            np.ascontiguousarray(self.recurrent_kernel.value.T, dtype), _kernel_mask(step_mask, timesteps, batch),
+            _or_empty(recurrent_keep, 2, dtype), _or_empty(None if recurrent_keep is None else h_in_all, 3, dtype),
+            self.scratch("d_h_in", (batch, self.units), dtype), _or_empty(d_x, 3, dtype), self.go_backwards)
+        share_shapes = [self.kernel.shape, self.recurrent_kernel.shape, self.bias_shape()]
+        shares = {}
+
+        def rows(start, stop):
+            own = [np.zeros(shape, dtype) for shape in share_shapes]
+            kernel(*arguments, *own, start, stop)
+            shares[start] = own
+        threads.split_rows(rows, batch)
+        in_order = [shares[start] for start in sorted(shares)]
+        gradients = [self.kernel.grad, self.recurrent_kernel.grad] + ([self.bias.grad] if self.use_bias else [])
+        for i, gradient in enumerate(gradients):
+            gradient[...] = np.add.reduce([own[i] for own in in_order])
+        if d_x is not None and input_keep is not None:
+            d_x *= input_keep[:, None, :]
+        return d_x
 
     def _forward_steps(self, cache, history, h_in_all, step_mask, recurrent_keep) -> None:
         timesteps, batch, _ = h_in_all.shape

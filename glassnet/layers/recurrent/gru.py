@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ... import activations as activations_module
-from ...engine import recurrent_kernels, threads
+from ...engine import recurrent_kernels
 from ...utils.validation import check_bool
 from ..base import column_sums
-from .base import Recurrent, activation_argument, kernel_mask, or_empty, split_with_shares, uses_fused_gates
+from .base import Recurrent, activation_argument, uses_fused_gates
 
 
 class GRU(Recurrent):
@@ -72,42 +72,27 @@ class GRU(Recurrent):
         forward = recurrent_kernels.get("gru_sequence_forward") if fused else None
         if forward is None:
             return None
-        _, batch, _ = inputs_and_states.shape
-        timesteps, dtype, u = h_in_all.shape[0], inputs_and_states.dtype, self.units
-        bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros((2, 3 * u), dtype)
+        batch, dtype, u = inputs_and_states.shape[1], inputs_and_states.dtype, self.units
+        timesteps = h_in_all.shape[0]
         cache = {"sequence": True, "h_in": h_in_all,
                  "gates": self.scratch("gates", (timesteps, batch, 2 * u), dtype),
                  "n": self.scratch("n", (timesteps, batch, u), dtype),
                  "inner": self.scratch("inner", (timesteps, batch, u), dtype)}
-        arguments = (inputs_and_states, np.ascontiguousarray(self.kernel.value, dtype),   # (float64 input: float64 maths)
-                     np.ascontiguousarray(self.recurrent_kernel.value, dtype), bias[0], bias[1],
-                     cache["gates"], cache["n"], cache["inner"], self.scratch("a", (batch, 3 * u), dtype),
-                     self.scratch("squashed", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
-                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
-        threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
+        bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros((2, 3 * u), dtype)
+        self.run_sequence_forward(forward, (bias[0], bias[1], cache["gates"], cache["n"], cache["inner"],
+                                            self.scratch("a", (batch, 3 * u), dtype),
+                                            self.scratch("squashed", (batch, 3 * u), dtype)),
+                                  inputs_and_states, h_in_all, step_mask, recurrent_keep)
         return cache
 
     def backward_sequence(self, cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
                           recurrent_keep, need_input_grad):
-        backward = recurrent_kernels.get("gru_sequence_backward")
-        timesteps, batch, u = cache["n"].shape
-        dtype, features = cache["n"].dtype, inputs_and_states.shape[2] - u
-        if d_sequence is not None:
-            d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
-        d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
-        arguments = (or_empty(d_sequence, 3, dtype), d_states[0], cache["gates"], cache["n"], cache["inner"],
-                     inputs_and_states, np.ascontiguousarray(self.kernel.value.T, dtype),
-                     np.ascontiguousarray(self.recurrent_kernel.value.T, dtype), self.scratch("d_a", (batch, 3 * u), dtype),
-                     self.scratch("d_inner", (batch, 3 * u), dtype), kernel_mask(step_mask, timesteps, batch),
-                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype),
-                     self.scratch("d_h_in", (batch, u), dtype), or_empty(d_x, 3, dtype), self.go_backwards)
-        self.kernel.grad[...], self.recurrent_kernel.grad[...], bias = split_with_shares(
-            backward, arguments, batch, [(features, 3 * u), (u, 3 * u), (2, 3 * u)], dtype)
-        if self.use_bias:
-            self.bias.grad[...] = bias
-        if d_x is not None and input_keep is not None:
-            d_x *= input_keep[:, None, :]
-        return d_x
+        batch, dtype, u = inputs_and_states.shape[1], inputs_and_states.dtype, self.units
+        cell = (cache["gates"], cache["n"], cache["inner"], self.scratch("d_a", (batch, 3 * u), dtype),
+                self.scratch("d_inner", (batch, 3 * u), dtype))
+        return self.run_sequence_backward(recurrent_kernels.get("gru_sequence_backward"), cell, d_states[0], d_sequence,
+                                          inputs_and_states, cache["h_in"], input_keep, step_mask, recurrent_keep,
+                                          need_input_grad)
 
     def step(self, cache, t, states, h_in, new_states):
         u = self.units

@@ -6,9 +6,9 @@ import numpy as np
 
 from ... import activations as activations_module
 from ... import initializers as initializers_module
-from ...engine import recurrent_kernels, threads
+from ...engine import recurrent_kernels
 from ...utils.validation import check_bool
-from .base import Recurrent, activation_argument, kernel_mask, or_empty, split_with_shares, uses_fused_gates
+from .base import Recurrent, activation_argument, uses_fused_gates
 
 
 class _ForgetBiasOnes(initializers_module.Initializer):
@@ -103,44 +103,25 @@ class LSTM(Recurrent):
         forward = recurrent_kernels.get("lstm_sequence_forward") if self._fused() else None
         if forward is None:
             return None
-        _, batch, stride = inputs_and_states.shape
-        timesteps, width, dtype = h_in_all.shape[0], 4 * self.units, inputs_and_states.dtype
-        kernels = np.concatenate([self.kernel.value, self.recurrent_kernel.value]).astype(dtype, copy=False)  # [W; U]
-        bias = self.bias.value if self.use_bias else np.zeros(width, dtype)
-        cache = {"sequence": True, "kernels": kernels, "c": history[1], "h_in": h_in_all,
+        batch, dtype = inputs_and_states.shape[1], inputs_and_states.dtype
+        timesteps, width = h_in_all.shape[0], 4 * self.units
+        cache = {"sequence": True, "c": history[1], "h_in": h_in_all,
                  "gates": self.scratch("gates", (timesteps, batch, width), dtype),
                  "f_c": self.scratch("f_c", (timesteps, batch, self.units), dtype)}
-        arguments = (inputs_and_states, kernels, bias.astype(dtype, copy=False), _halves(self.units, dtype),
-                     _shifts(self.units, dtype), history[1], cache["gates"], cache["f_c"],
-                     self.scratch("squashed", (batch, width), dtype), kernel_mask(step_mask, timesteps, batch),
-                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
-        threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
+        bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros(width, dtype)
+        self.run_sequence_forward(forward, (bias, _halves(self.units, dtype), _shifts(self.units, dtype), history[1],
+                                            cache["gates"], cache["f_c"], self.scratch("squashed", (batch, width), dtype)),
+                                  inputs_and_states, h_in_all, step_mask, recurrent_keep)
         return cache
 
     def backward_sequence(self, cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
                           recurrent_keep, need_input_grad):
-        backward = recurrent_kernels.get("lstm_sequence_backward")
-        timesteps, batch, width = cache["gates"].shape
-        dtype, features = cache["gates"].dtype, inputs_and_states.shape[2] - self.units
-        if d_sequence is not None:
-            d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
-        d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
+        batch, dtype = inputs_and_states.shape[1], inputs_and_states.dtype
         dh, dc = d_states
-        arguments = (or_empty(d_sequence, 3, dtype), dh, dc, cache["gates"], cache["f_c"], cache["c"],
-                     self.scratch("d_z", (batch, width), dtype),
-                     np.ascontiguousarray(cache["kernels"].T), kernel_mask(step_mask, timesteps, batch),
-                     or_empty(recurrent_keep, 2, dtype), self.scratch("d_h_in", (batch, self.units), dtype),
-                     or_empty(d_x, 3, dtype), self.go_backwards, inputs_and_states,
-                     or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype))
-        weights, bias = split_with_shares(backward, arguments, batch,
-                                          [(features + self.units, width), (width,)], dtype)   # [dW; dU], db
-        self.kernel.grad[...] = weights[:features]
-        self.recurrent_kernel.grad[...] = weights[features:]
-        if self.use_bias:
-            self.bias.grad[...] = bias
-        if d_x is not None and input_keep is not None:
-            d_x *= input_keep[:, None, :]
-        return d_x
+        cell = (dc, cache["gates"], cache["f_c"], cache["c"], self.scratch("d_z", (batch, 4 * self.units), dtype))
+        return self.run_sequence_backward(recurrent_kernels.get("lstm_sequence_backward"), cell, dh, d_sequence,
+                                          inputs_and_states, cache["h_in"], input_keep, step_mask, recurrent_keep,
+                                          need_input_grad)
 
     def step(self, cache, t, states, h_in, new_states):
         u = self.units

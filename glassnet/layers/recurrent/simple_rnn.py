@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import activations as activations_module
-from ...engine import recurrent_kernels, threads
-from .base import Recurrent, kernel_mask, or_empty, split_with_shares
+from ...engine import recurrent_kernels
+from .base import Recurrent
 
 
 class SimpleRNN(Recurrent):
@@ -36,34 +36,17 @@ class SimpleRNN(Recurrent):
             return None
         batch, u = inputs_and_states.shape[1], self.units
         bias = self.bias.value.astype(dtype, copy=False) if self.use_bias else np.zeros(u, dtype)
-        arguments = (inputs_and_states, np.ascontiguousarray(self.kernel.value, dtype),   # (float64 input: float64 maths)
-                     np.ascontiguousarray(self.recurrent_kernel.value, dtype), bias,
-                     self.scratch("z", (batch, u), dtype), kernel_mask(step_mask, h_in_all.shape[0], batch),
-                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else h_in_all, 3, dtype))
-        threads.split_rows(lambda start, stop: forward(*arguments, start, stop), batch)
+        self.run_sequence_forward(forward, (bias, self.scratch("z", (batch, u), dtype)), inputs_and_states, h_in_all,
+                                  step_mask, recurrent_keep)
         return {"sequence": True, "h_in": h_in_all}
 
     def backward_sequence(self, cache, d_states, d_sequence, inputs_and_states, input_keep, step_mask,
                           recurrent_keep, need_input_grad):
-        backward = recurrent_kernels.get("rnn_sequence_backward")
-        steps_and_one, batch, stride = inputs_and_states.shape
-        timesteps, dtype, u = steps_and_one - 1, inputs_and_states.dtype, self.units
-        features = stride - u
-        if d_sequence is not None:
-            d_sequence = np.ascontiguousarray(d_sequence.transpose(1, 0, 2), dtype)      # (N, T, units)
-        d_x = np.empty((batch, timesteps, features), dtype) if need_input_grad else None
-        arguments = (or_empty(d_sequence, 3, dtype), d_states[0], inputs_and_states,
-                     np.ascontiguousarray(self.kernel.value.T, dtype), np.ascontiguousarray(self.recurrent_kernel.value.T, dtype),
-                     self.scratch("d_z", (batch, u), dtype), kernel_mask(step_mask, timesteps, batch),
-                     or_empty(recurrent_keep, 2, dtype), or_empty(None if recurrent_keep is None else cache["h_in"], 3, dtype),
-                     self.scratch("d_h_in", (batch, u), dtype), or_empty(d_x, 3, dtype), self.go_backwards)
-        self.kernel.grad[...], self.recurrent_kernel.grad[...], bias = split_with_shares(
-            backward, arguments, batch, [(features, u), (u, u), (u,)], dtype)
-        if self.use_bias:
-            self.bias.grad[...] = bias
-        if d_x is not None and input_keep is not None:
-            d_x *= input_keep[:, None, :]
-        return d_x
+        batch, dtype = inputs_and_states.shape[1], inputs_and_states.dtype
+        return self.run_sequence_backward(recurrent_kernels.get("rnn_sequence_backward"),
+                                          (self.scratch("d_z", (batch, self.units), dtype),), d_states[0], d_sequence,
+                                          inputs_and_states, cache["h_in"], input_keep, step_mask, recurrent_keep,
+                                          need_input_grad)
 
     def begin(self, projected, history):
         return {"z": projected, "h": history[0]}
