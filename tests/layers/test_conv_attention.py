@@ -9,8 +9,6 @@ masks. Gradients against finite differences; configs, errors, saving (both forma
 real Keras when it is available), ONNX export, training.
 """
 
-import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +23,7 @@ from glassnet.export import to_onnx
 from glassnet.testing import check_gradients
 
 from tests.layers.keras_conv_attention_golden import CALLS, MODELS
+from tests.real_keras import keras_python
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "keras_reference"
 sys.path.insert(0, str(TOOLS))
@@ -301,18 +300,10 @@ def test_save_and_load(tmp_path, suffix):
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6, atol=1e-7)
 
 
-def _keras_python():
-    if importlib.util.find_spec("keras") is not None:
-        return sys.executable
-    candidate = os.environ.get("GLASSNET_KERAS_PYTHON")
-    if candidate and Path(candidate).exists():
-        return candidate
-    pytest.skip("real Keras is not available: set GLASSNET_KERAS_PYTHON to a Python with Keras 3 to run "
-                "the Keras round trips")
 
 
 def test_glassnet_file_loads_in_keras(tmp_path):
-    python = _keras_python()
+    python = keras_python()
     model = _mixed_model()
     x = np.random.default_rng(0).random((2, 8, 8, 3), dtype=np.float32)
     model.save(tmp_path / "m.keras")
@@ -326,7 +317,7 @@ def test_glassnet_file_loads_in_keras(tmp_path):
 @pytest.mark.parametrize("name", ["mobilenet_like", "separable1d_dilated", "additive_causal_scores",
                                   "attention_scaled_key", "attention_padding_masks"])
 def test_keras_file_loads_in_glassnet(tmp_path, name):
-    python = _keras_python()
+    python = keras_python()
     subprocess.run([python, str(TOOLS / "conv_attention.py"), "save", name, str(tmp_path / "k.keras")],
                    check=True, capture_output=True)
     model = keras.models.load_model(tmp_path / "k.keras")

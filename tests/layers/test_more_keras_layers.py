@@ -3,10 +3,8 @@ ActivityRegularization, AlphaDropout, RandomCrop and Hashing, pinned to Keras 3.
 weight names and shapes, outputs and gradients from keras_more_layers_golden.py (made by
 tools/keras_reference/more_layers.py); gradients also checked against finite differences."""
 
-import importlib.util
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ from glassnet import layers
 from glassnet.ops.tape import collecting_losses
 from glassnet.testing import check_gradients
 from tests.layers.keras_more_layers_golden import LAYERS
+from tests.real_keras import keras_python
 from tools.keras_reference.more_layers import (CASES, interchange_model, pattern, set_interchange_weights,
                                                weight_value)
 
@@ -256,14 +255,6 @@ def test_hashing_and_random_crop_save_and_load(tmp_path):
 
 # -- through real Keras: runs where a Python with Keras 3 is found (this one, or GLASSNET_KERAS_PYTHON),
 # else skipped with that reason (pytest -rs), as tests/saving/test_keras_interchange.py does
-def _keras_python():
-    if importlib.util.find_spec("keras") is not None:
-        return sys.executable
-    candidate = os.environ.get("GLASSNET_KERAS_PYTHON")
-    if candidate and os.path.exists(candidate):
-        return candidate
-    pytest.skip("real Keras is not available: set GLASSNET_KERAS_PYTHON to a Python with Keras 3 to run the "
-                "Keras round trips of the new layers")
 
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "keras_reference"
@@ -271,7 +262,7 @@ KERAS_ENV = {**os.environ, "KERAS_BACKEND": "jax"}
 
 
 def test_new_layers_move_from_glassnet_to_keras(tmp_path):
-    python = _keras_python()
+    python = keras_python("the Keras round trips of the new layers")
     model = interchange_model(glassnet)
     model.add(layers.GroupNormalization(groups=2))
     set_interchange_weights(model)
@@ -286,7 +277,7 @@ def test_new_layers_move_from_glassnet_to_keras(tmp_path):
 
 
 def test_new_layers_move_from_keras_to_glassnet(tmp_path):
-    python = _keras_python()
+    python = keras_python("the Keras round trips of the new layers")
     x = pattern((2, 3, 4), 5) * 3
     np.save(tmp_path / "x.npy", x)
     subprocess.run([python, str(TOOLS / "more_layers.py"), "save", str(tmp_path / "k.keras"), str(tmp_path / "x.npy"),

@@ -5,8 +5,6 @@ the one named by GLASSNET_KERAS_PYTHON (e.g. a venv with tensorflow-cpu). Otherw
 skipped with that reason, printed by ``pytest -rs``.
 """
 
-import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +13,7 @@ import numpy as np
 import pytest
 
 import glassnet as keras
+from tests.real_keras import keras_python
 
 pytest.importorskip("h5py", reason=".keras files need h5py (pip install h5py)")
 
@@ -27,14 +26,6 @@ SEQUENTIAL = ["mlp", "cnn", "all"]
 KINDS = SEQUENTIAL + sorted(GRAPHS)
 
 
-def keras_python():
-    if importlib.util.find_spec("keras") is not None:
-        return sys.executable
-    candidate = os.environ.get("GLASSNET_KERAS_PYTHON")
-    if candidate and Path(candidate).exists():
-        return candidate
-    pytest.skip("real Keras is not available: set GLASSNET_KERAS_PYTHON to a Python with Keras 3 to run "
-                "the Keras round trips")
 
 
 def glassnet_model(kind):
